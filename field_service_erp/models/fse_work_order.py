@@ -1,0 +1,344 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# The one transition table of the work order: action -> (states it may start from, target state).
+# Every action_* goes through _fse_transition(), which reads this table and nothing else.
+WORK_ORDER_TRANSITIONS = {
+    "schedule": (("draft",), "scheduled"),
+    "start": (("draft", "scheduled"), "in_progress"),
+    "complete": (("scheduled", "in_progress"), "done"),
+    "cancel": (("draft", "scheduled", "in_progress", "done"), "cancel"),
+    "reset_draft": (("scheduled", "in_progress", "done", "cancel"), "draft"),
+}
+# Orders in these states are closed: their content can no longer change.
+LOCKED_STATES = ("done", "cancel")
+
+
+class FseWorkOrder(models.Model):
+    _name = "fse.work.order"
+    _description = "Field Service Work Order"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, scheduled_start, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    site_partner_id = fields.Many2one(
+        "res.partner",
+        string="Site",
+        index=True,
+        compute="_compute_site_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Address where the work is done.",
+    )
+    installation_id = fields.Many2one(
+        "fse.installation",
+        string="Machine",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', '=?', partner_id), ('state', '=', 'active')]",
+    )
+    lot_id = fields.Many2one(related="installation_id.lot_id", string="Serial Number")
+    order_type = fields.Selection(
+        [
+            ("installation", "Installation"),
+            ("preventive", "Preventive Maintenance"),
+            ("corrective", "Corrective Repair"),
+            ("inspection", "Inspection"),
+        ],
+        string="Type",
+        required=True,
+        default="corrective",
+        index=True,
+        tracking=True,
+    )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent")],
+        default="0",
+        index=True,
+    )
+    technician_id = fields.Many2one(
+        "res.users",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain=lambda self: [("all_group_ids", "in", self.env.ref("field_service_erp.group_fse_technician").id)],
+    )
+    scheduled_start = fields.Datetime(index=True, tracking=True)
+    scheduled_end = fields.Datetime(tracking=True)
+    scheduled_hours = fields.Float(compute="_compute_scheduled_hours", string="Planned Hours")
+    date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Completed On", readonly=True, copy=False, index=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        group_expand=True,
+    )
+    part_line_ids = fields.One2many("fse.work.order.part", "order_id", string="Parts", copy=True)
+    labor_line_ids = fields.One2many("fse.work.order.labor", "order_id", string="Labor")
+    labor_hours = fields.Float(compute="_compute_labor_hours", string="Hours Worked")
+    description = fields.Html(string="Problem Description")
+    resolution = fields.Html()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    color = fields.Integer()
+
+    _scheduled_dates_ordered = models.Constraint(
+        "CHECK(scheduled_end IS NULL OR scheduled_start IS NULL OR scheduled_end >= scheduled_start)",
+        "The scheduled end must come after the scheduled start.",
+    )
+    _name_company_unique = models.UniqueIndex("(name, company_id)", "Work order references must be unique.")
+    # Technicians' "my day" and the dispatch board filter on these columns together.
+    _technician_schedule_idx = models.Index("(technician_id, state, scheduled_start)")
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("installation_id")
+    def _compute_partner_id(self):
+        for order in self:
+            if order.installation_id:
+                order.partner_id = order.installation_id.partner_id
+
+    @api.depends("installation_id", "partner_id")
+    def _compute_site_partner_id(self):
+        for order in self:
+            if order.installation_id.site_partner_id:
+                order.site_partner_id = order.installation_id.site_partner_id
+            elif order.partner_id and (
+                order.site_partner_id.commercial_partner_id != order.partner_id.commercial_partner_id
+            ):
+                order.site_partner_id = order.partner_id.address_get(["delivery"])["delivery"]
+
+    @api.depends("scheduled_start", "scheduled_end")
+    def _compute_scheduled_hours(self):
+        for order in self:
+            if order.scheduled_start and order.scheduled_end:
+                order.scheduled_hours = (order.scheduled_end - order.scheduled_start).total_seconds() / 3600
+            else:
+                order.scheduled_hours = 0.0
+
+    @api.depends("labor_line_ids.hours")
+    def _compute_labor_hours(self):
+        for order in self:
+            order.labor_hours = sum(order.labor_line_ids.mapped("hours"))
+
+    @api.depends("scheduled_end", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.is_overdue = bool(
+                order.scheduled_end and order.scheduled_end < now and order.state not in LOCKED_STATES
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = [("scheduled_end", "<", fields.Datetime.now()), ("state", "not in", LOCKED_STATES)]
+        if (operator == "=") != value:
+            return ["!", "&", *domain]
+        return domain
+
+    # ------------------------------------------------------------------ onchanges
+    @api.onchange("scheduled_start")
+    def _onchange_scheduled_start(self):
+        if self.scheduled_start and (not self.scheduled_end or self.scheduled_end < self.scheduled_start):
+            self.scheduled_end = self.scheduled_start + timedelta(hours=1)
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("installation_id", "partner_id")
+    def _check_installation_customer(self):
+        for order in self:
+            inst = order.installation_id
+            if inst and inst.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Machine %(machine)s belongs to %(owner)s, not to %(customer)s.",
+                        machine=inst.name,
+                        owner=inst.partner_id.display_name,
+                        customer=order.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("fse.work.order") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # A transition writes 'state' (with its dates); anything else on a closed order is refused.
+        if "state" not in vals:
+            editable = self._fse_fields_editable_when_locked()
+            if set(vals) - editable:
+                self._fse_check_not_locked()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
+        for order in self:
+            if order.state not in ("draft", "cancel"):
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s is %(state)s; cancel it before deleting it.",
+                        name=order.name,
+                        state=order._fse_state_label(),
+                    )
+                )
+
+    @api.model
+    def _fse_fields_editable_when_locked(self):
+        """Fields that may still change on a done or cancelled order (hook for other modules)."""
+        return {"color", "message_main_attachment_id", "activity_ids", "message_follower_ids"}
+
+    def _fse_check_not_locked(self):
+        locked = self.filtered(lambda o: o.state in LOCKED_STATES)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Work order %(name)s is %(state)s and can no longer be changed. " "Reset it to draft first.",
+                    name=locked[0].name,
+                    state=locked[0]._fse_state_label(),
+                )
+            )
+
+    def _fse_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    # ------------------------------------------------------------------ transitions
+    def _fse_transition(self, action):
+        """Check `action` is allowed on every order of self, and return the orders it must
+        change: orders already in the target state are skipped, so a double click or a retried
+        request is a no-op rather than a second execution."""
+        sources, target = WORK_ORDER_TRANSITIONS[action]
+        todo = self.filtered(lambda o: o.state != target)
+        refused = todo.filtered(lambda o: o.state not in sources)
+        if refused:
+            action_label = {
+                "schedule": self.env._("scheduled"),
+                "start": self.env._("started"),
+                "complete": self.env._("completed"),
+                "cancel": self.env._("cancelled"),
+                "reset_draft": self.env._("reset to draft"),
+            }[action]
+            raise UserError(
+                self.env._(
+                    "Work order %(name)s is %(state)s and cannot be %(action)s.",
+                    name=refused[0].name,
+                    state=refused[0]._fse_state_label(),
+                    action=action_label,
+                )
+            )
+        # Lock the rows: two concurrent clicks on the same order serialize here, and the
+        # second one sees the state the first one committed.
+        if todo:
+            self.env.cr.execute("SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [todo.ids])
+            todo.invalidate_recordset(["state"])
+            todo = todo.filtered(lambda o: o.state != target)
+        return todo
+
+    def _fse_require(self, field_name, message):
+        missing = self.filtered(lambda o: not o[field_name])
+        if missing:
+            raise UserError(message % {"name": missing[0].name})
+
+    def action_schedule(self):
+        todo = self._fse_transition("schedule")
+        todo._fse_require(
+            "scheduled_start", self.env._("Set the scheduled start of work order %(name)s before scheduling it.")
+        )
+        todo._fse_require(
+            "scheduled_end", self.env._("Set the scheduled end of work order %(name)s before scheduling it.")
+        )
+        todo.write({"state": "scheduled"})
+        return True
+
+    def action_start(self):
+        todo = self._fse_transition("start")
+        todo._fse_require("technician_id", self.env._("Assign a technician to work order %(name)s before starting it."))
+        todo.write({"state": "in_progress", "date_started": fields.Datetime.now()})
+        return True
+
+    def action_complete(self):
+        todo = self._fse_transition("complete")
+        todo._fse_require(
+            "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
+        )
+        todo._fse_check_before_complete()
+        now = fields.Datetime.now()
+        todo.filtered(lambda o: not o.date_started).write({"date_started": now})
+        todo.write({"state": "done", "date_done": now})
+        todo._fse_after_complete()
+        return True
+
+    def action_cancel(self):
+        todo = self._fse_transition("cancel")
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "cancel"})
+        return True
+
+    def action_reset_draft(self):
+        todo = self._fse_transition("reset_draft")
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "draft", "date_done": False})
+        return True
+
+    # Hooks: other features (stock, billing, sign-off) extend these instead of the actions.
+    def _fse_check_before_complete(self):
+        """Raise if the orders cannot be completed (checked after the state check)."""
+
+    def _fse_after_complete(self):
+        """Called once for all the orders just completed."""
+
+    def _fse_before_reopen_or_cancel(self):
+        """Called for orders about to be cancelled or reset to draft."""
+
+    # ------------------------------------------------------------------ navigation
+    def action_view_installation(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fse.installation",
+            "res_id": self.installation_id.id,
+            "view_mode": "form",
+        }

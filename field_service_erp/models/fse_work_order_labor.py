@@ -1,0 +1,55 @@
+from odoo import api, fields, models
+
+
+class FseWorkOrderLabor(models.Model):
+    """Time a technician spent on a work order: the single time record that billing
+    and reports read."""
+
+    _name = "fse.work.order.labor"
+    _description = "Work Order Labor"
+    _order = "order_id, date, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one("fse.work.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    technician_id = fields.Many2one(
+        "res.users",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    hours = fields.Float(required=True, digits=(16, 2))
+    product_id = fields.Many2one(
+        "product.product",
+        string="Labor Product",
+        check_company=True,
+        domain=[("type", "=", "service")],
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    name = fields.Char(string="Description")
+
+    _hours_positive = models.Constraint("CHECK(hours > 0)", "Hours worked must be positive.")
+
+    @api.depends("order_id")
+    def _compute_product_id(self):
+        for line in self:
+            if not line.product_id:
+                line.product_id = line.order_id.company_id.fse_labor_product_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._fse_check_not_locked()
+        return lines
+
+    def write(self, vals):
+        self.order_id._fse_check_not_locked()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_open_orders(self):
+        self.order_id._fse_check_not_locked()

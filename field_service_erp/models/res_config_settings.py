@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fse_labor_product_id = fields.Many2one(related="company_id.fse_labor_product_id", readonly=False)

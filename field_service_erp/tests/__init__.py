@@ -1,0 +1,3 @@
+from . import test_installation
+from . import test_work_order_lifecycle
+from . import test_security

@@ -1,0 +1,160 @@
+from datetime import timedelta
+
+from psycopg2.errors import CheckViolation
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from ..models.fse_work_order import WORK_ORDER_TRANSITIONS
+from .common import FseCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWorkOrderLifecycle(FseCommon):
+    def test_sequence_and_defaults_from_machine(self):
+        order = self.env["fse.work.order"].create({"installation_id": self.installation.id})
+        self.assertRegex(order.name, r"^WO/\d{4}/\d{5}$")
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.site_partner_id, self.site)
+        self.assertEqual(order.lot_id, self.serial)
+        self.assertEqual(order.state, "draft")
+
+    def test_full_lifecycle(self):
+        order = self._order(labor_line_ids=[self._labor(1.5, self.tech)])
+        order.action_schedule()
+        self.assertEqual(order.state, "scheduled")
+        order.action_start()
+        self.assertEqual(order.state, "in_progress")
+        self.assertTrue(order.date_started)
+        order.action_complete()
+        self.assertEqual(order.state, "done")
+        self.assertTrue(order.date_done)
+        self.assertGreaterEqual(order.date_done, order.date_started)
+        self.assertEqual(order.labor_hours, 1.5)
+        self.assertEqual(order.labor_line_ids.product_id, self.labor_product)
+        order.action_reset_draft()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.date_done)
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+
+    def test_every_refused_transition_raises(self):
+        """Walk the transition table: every action from every state it does not allow
+        raises a UserError naming the order, and leaves the state unchanged."""
+        states = [s for s, _label in self.env["fse.work.order"]._fields["state"].selection]
+        for action, (sources, target) in WORK_ORDER_TRANSITIONS.items():
+            for state in states:
+                if state in sources or state == target:
+                    continue
+                with self.subTest(action=action, state=state):
+                    order = self._order()
+                    order.write({"state": state})
+                    with self.assertRaisesRegex(UserError, order.name):
+                        getattr(order, f"action_{action}")()
+                    self.assertEqual(order.state, state)
+
+    def test_schedule_requires_dates(self):
+        order = self._order(scheduled_start=False, scheduled_end=False)
+        with self.assertRaisesRegex(UserError, "scheduled start"):
+            order.action_schedule()
+        order.scheduled_start = self.start
+        with self.assertRaisesRegex(UserError, "scheduled end"):
+            order.action_schedule()
+        self.assertEqual(order.state, "draft")
+
+    def test_start_and_complete_require_technician(self):
+        order = self._order(technician_id=False)
+        with self.assertRaisesRegex(UserError, "Assign a technician"):
+            order.action_start()
+        order.action_schedule()
+        with self.assertRaisesRegex(UserError, "Assign a technician"):
+            order.action_complete()
+        self.assertEqual(order.state, "scheduled")
+
+    def test_double_click_complete_is_a_no_op(self):
+        order = self._order()
+        order.action_start()
+        order.action_complete()
+        first_done = order.date_done
+        order.action_complete()  # second click, or retried request
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.date_done, first_done)
+
+    def test_batch_transition_refuses_whole_batch(self):
+        ok = self._order()
+        closed = self._order()
+        closed.action_cancel()
+        with self.assertRaisesRegex(UserError, closed.name):
+            (ok | closed).action_start()
+        self.assertEqual(ok.state, "draft")
+
+    def test_done_order_cannot_be_edited(self):
+        order = self._order(labor_line_ids=[self._labor(1.0, self.tech)])
+        order.action_start()
+        order.action_complete()
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.resolution = "<p>changed afterwards</p>"
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.labor_line_ids.hours = 5
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.write({"labor_line_ids": [self._labor(2.0, self.tech)]})
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.labor_line_ids.unlink()
+        self.assertEqual(order.labor_hours, 1.0)
+        # Reset to draft opens it again.
+        order.action_reset_draft()
+        order.labor_line_ids.hours = 2
+        self.assertEqual(order.labor_hours, 2.0)
+
+    def test_only_draft_or_cancelled_orders_can_be_deleted(self):
+        order = self._order()
+        order.action_schedule()
+        with self.assertRaisesRegex(UserError, "cancel it before deleting"):
+            order.unlink()
+        order.action_cancel()
+        order.unlink()
+        self.assertFalse(order.exists())
+
+    def test_scheduled_end_after_start(self):
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"):
+            self._order(scheduled_end=self.start - timedelta(hours=1))
+            self.env.flush_all()
+
+    def test_positive_quantities_and_hours(self):
+        part = self.env["product.product"].create({"name": "Belt", "type": "consu"})
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"):
+            self._order(part_line_ids=[Command.create({"product_id": part.id, "quantity": 0})])
+            self.env.flush_all()
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"):
+            self._order(labor_line_ids=[self._labor(-1, self.tech)])
+            self.env.flush_all()
+
+    def test_machine_must_belong_to_customer(self):
+        other = self.env["res.partner"].create({"name": "Other Customer"})
+        with self.assertRaisesRegex(ValidationError, "belongs to Test Customer NV"):
+            self._order(partner_id=other.id)
+
+    def test_overdue_search(self):
+        late = self._order(scheduled_start="2020-01-01 08:00:00", scheduled_end="2020-01-01 10:00:00")
+        future = self._order(scheduled_start="2099-01-01 08:00:00", scheduled_end="2099-01-01 10:00:00")
+        overdue = self.env["fse.work.order"].search([("is_overdue", "=", True)])
+        self.assertIn(late, overdue)
+        self.assertNotIn(future, overdue)
+        late.action_cancel()
+        self.assertNotIn(late, self.env["fse.work.order"].search([("is_overdue", "=", True)]))
+
+    def test_form_onchange_machine_and_dates(self):
+        belt = self.env["product.product"].create({"name": "Belt", "type": "consu", "is_storable": True})
+        with Form(self.env["fse.work.order"]) as form:
+            form.installation_id = self.installation
+            self.assertEqual(form.partner_id, self.customer)
+            self.assertEqual(form.site_partner_id, self.site)
+            form.scheduled_start = self.start
+            self.assertEqual(form.scheduled_end, self.start + timedelta(hours=1))
+            with form.part_line_ids.new() as line:
+                line.product_id = belt
+        order = form.record
+        self.assertEqual(order.part_line_ids.quantity, 1.0)
+        self.assertEqual(order.part_line_ids.product_uom_id, belt.uom_id)

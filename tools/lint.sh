@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Lint the add-ons with ruff and pylint-odoo (configured in pyproject.toml / .pylintrc).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "==> ruff" >&2
+ruff check .
+echo "==> pylint-odoo" >&2
+mods=$(ls -d */__manifest__.py | xargs -n1 dirname)
+# shellcheck disable=SC2086
+pylint --rcfile=.pylintrc $mods

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Run the whole Field Service ERP test suite on a fresh database:
+#   tools/test.sh [extra pytest arguments, e.g. -k lifecycle]
+# Sets up everything it needs (venv, PostgreSQL, Chromium for browser tours), installs
+# the add-ons in a new database, runs the suite through pytest-odoo with an HTTP server
+# (so browser tours run), and prints one closing line "summary: N passed, N failed, N skipped".
+# It fails on any failed test, any skipped test, zero tests, an install error, or an
+# ERROR/CRITICAL line logged by Odoo.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+fse_setup requirements-test.txt
+# Browser tours need Chromium; without it Odoo would silently skip them.
+fse_apt_install chromium
+command -v chromium >/dev/null || command -v google-chrome >/dev/null \
+    || fse_die "Chromium is needed for the browser tours: install it (Debian: apt-get install chromium)."
+python -c "import websocket" 2>/dev/null \
+    || fse_die "The Python package websocket-client is needed for the browser tours (it is in requirements-test.txt)."
+
+if [ "${FSE_SKIP_LINT:-0}" != 1 ]; then
+    "$FSE_ROOT/tools/lint.sh"
+fi
+
+DB="${FSE_TEST_DB:-fse_test}"
+LOG_DIR="$FSE_ROOT/.local/logs"
+mkdir -p "$LOG_DIR"
+MODULES="$(cd "$FSE_ROOT" && python - <<'PY'
+import ast, pathlib
+mods = sorted(p.parent.name for p in pathlib.Path('.').glob('*/__manifest__.py')
+              if ast.literal_eval(p.read_text()).get('installable', True))
+print(','.join(mods))
+PY
+)"
+# Odoo's own log line format: "<date> <time> <pid> ERROR <db> <logger>: ..."
+ODOO_ERROR_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:,]+ [0-9]+ (ERROR|CRITICAL) '
+
+fse_log "Installing $MODULES with demo data in a fresh database '$DB'"
+dropdb --if-exists "$DB" 2>/dev/null || python -m odoo db -c "$ODOO_RC" drop "$DB" >/dev/null 2>&1 || true
+rm -rf "$FSE_ROOT/.local/data/filestore/$DB"
+install_rc=0
+python -m odoo -c "$ODOO_RC" -d "$DB" -i "$MODULES" --with-demo --stop-after-init \
+    --http-interface=127.0.0.1 --log-level=warn > "$LOG_DIR/install.log" 2>&1 || install_rc=$?
+if [ "$install_rc" != 0 ] || grep -Eq "$ODOO_ERROR_RE" "$LOG_DIR/install.log"; then
+    grep -E -A30 "$ODOO_ERROR_RE" "$LOG_DIR/install.log" | head -80 >&2 || tail -40 "$LOG_DIR/install.log" >&2
+    echo "summary: 0 passed, 1 failed, 0 skipped (the add-ons did not install; log: .local/logs/install.log)"
+    exit 1
+fi
+
+fse_log "Running the test suite (pytest-odoo, with HTTP server for tours)"
+test_dirs=()
+for mod in ${MODULES//,/ }; do
+    [ -d "$FSE_ROOT/$mod/tests" ] && test_dirs+=("$mod/tests")
+done
+cd "$FSE_ROOT"
+pytest_rc=0
+python -m pytest -p no:cacheprovider --odoo-config="$ODOO_RC" --odoo-database="$DB" --odoo-http \
+    --odoo-log-level=warn -rfEs -q "${test_dirs[@]}" "$@" 2>&1 | tee "$LOG_DIR/tests.log" || true
+pytest_rc=${PIPESTATUS[0]}
+
+# The verdict: read pytest's own closing line, then apply the stricter rules.
+python - "$LOG_DIR/tests.log" "$pytest_rc" "$ODOO_ERROR_RE" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+rc, error_re = int(sys.argv[2]), re.compile(sys.argv[3], re.M)
+last = [l for l in text.splitlines() if re.search(r"\d+ (passed|failed|error|skipped)|no tests ran", l)]
+counts = {k: 0 for k in ("passed", "failed", "skipped", "error", "errors", "subtests passed")}
+for n, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", last[-1] if last else ""):
+    counts[word] += int(n)
+failed = counts["failed"] + counts["error"] + counts["errors"]
+problems = []
+if rc not in (0, 1, 5):
+    problems.append(f"pytest exited with {rc}")
+if counts["passed"] == 0:
+    problems.append("no test ran")
+if counts["skipped"]:
+    problems.append(f"{counts['skipped']} test(s) skipped (a skipped test counts as a failure here)")
+errors = error_re.findall(text)
+if errors:
+    problems.append(f"Odoo logged {len(errors)} ERROR/CRITICAL line(s)")
+    failed = failed or 1
+if problems and not failed:
+    failed = 1
+for p in problems:
+    print("FAILED: " + p)
+print(f"summary: {counts['passed']} passed, {failed} failed, {counts['skipped']} skipped")
+sys.exit(1 if (failed or problems or rc not in (0,)) else 0)
+PY
