@@ -111,6 +111,7 @@ addons_path = $FSE_ROOT
 data_dir = $FSE_ROOT/.local/data
 admin_passwd = admin
 list_db = True
+http_interface = 127.0.0.1
 CONF
         # libpq reads the usual PG* variables by itself; Odoo only needs them spelled out
         # when they are set, so that its own defaults do not override them.
