@@ -6,7 +6,7 @@
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",
     "license": "LGPL-3",
-    "depends": ["stock", "mail"],
+    "depends": ["stock_account", "mail"],
     "data": [
         "security/fse_security.xml",
         "security/ir.model.access.csv",
@@ -18,6 +18,7 @@
         "views/fse_work_order_labor_views.xml",
         "views/fse_work_order_views.xml",
         "views/res_users_views.xml",
+        "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/fse_menus.xml",
     ],

@@ -39,8 +39,10 @@ rm -rf "$FSE_ROOT/.local/data/filestore/$DB"
 install_rc=0
 python -m odoo -c "$ODOO_RC" -d "$DB" -i "$MODULES" --with-demo --stop-after-init \
     --http-interface=127.0.0.1 --log-level=warn > "$LOG_DIR/install.log" 2>&1 || install_rc=$?
-if [ "$install_rc" != 0 ] || grep -Eq "$ODOO_ERROR_RE" "$LOG_DIR/install.log"; then
-    grep -E -A30 "$ODOO_ERROR_RE" "$LOG_DIR/install.log" | head -80 >&2 || tail -40 "$LOG_DIR/install.log" >&2
+# Odoo only WARNs when demo data fails to load; that is an install failure here too.
+INSTALL_FAILURE_RE="$ODOO_ERROR_RE|demo data failed to install|^Traceback "
+if [ "$install_rc" != 0 ] || grep -Eq "$INSTALL_FAILURE_RE" "$LOG_DIR/install.log"; then
+    grep -E -A30 "$INSTALL_FAILURE_RE" "$LOG_DIR/install.log" | head -80 >&2 || tail -40 "$LOG_DIR/install.log" >&2
     echo "summary: 0 passed, 1 failed, 0 skipped (the add-ons did not install; log: .local/logs/install.log)"
     exit 1
 fi

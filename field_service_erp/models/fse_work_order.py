@@ -110,6 +110,14 @@ class FseWorkOrder(models.Model):
     part_line_ids = fields.One2many("fse.work.order.part", "order_id", string="Parts", copy=True)
     labor_line_ids = fields.One2many("fse.work.order.labor", "order_id", string="Labor")
     labor_hours = fields.Float(compute="_compute_labor_hours", string="Hours Worked")
+    move_ids = fields.One2many("stock.move", "fse_work_order_id", string="Stock Moves", readonly=True)
+    move_count = fields.Integer(compute="_compute_move_count")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    parts_cost = fields.Monetary(
+        compute="_compute_parts_cost",
+        string="Cost of Parts",
+        help="Stock value of the parts consumed, net of returns (from inventory valuation).",
+    )
     description = fields.Html(string="Problem Description")
     resolution = fields.Html()
     company_id = fields.Many2one(
@@ -158,6 +166,17 @@ class FseWorkOrder(models.Model):
     def _compute_labor_hours(self):
         for order in self:
             order.labor_hours = sum(order.labor_line_ids.mapped("hours"))
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        for order in self:
+            order.move_count = len(order.move_ids)
+
+    @api.depends("move_ids.state", "move_ids.value")
+    def _compute_parts_cost(self):
+        for order in self:
+            done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
+            order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
 
     @api.depends("scheduled_end", "state")
     def _compute_is_overdue(self):
@@ -269,13 +288,16 @@ class FseWorkOrder(models.Model):
                     action=action_label,
                 )
             )
-        # Lock the rows: two concurrent clicks on the same order serialize here, and the
-        # second one sees the state the first one committed.
-        if todo:
-            self.env.cr.execute("SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [todo.ids])
-            todo.invalidate_recordset(["state"])
-            todo = todo.filtered(lambda o: o.state != target)
-        return todo
+        todo._fse_lock()
+        return todo.filtered(lambda o: o.state != target)
+
+    def _fse_lock(self):
+        """Lock the order rows for this transaction: two concurrent clicks on the same
+        order serialize here, and the second one sees what the first one committed
+        (or is retried by the server on a serialization error)."""
+        if self:
+            self.env.cr.execute("SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+            self.invalidate_recordset(["state"])
 
     def _fse_require(self, field_name, message):
         missing = self.filtered(lambda o: not o[field_name])
@@ -305,6 +327,8 @@ class FseWorkOrder(models.Model):
             "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
         )
         todo._fse_check_before_complete()
+        # Parts are taken out of stock before the order is closed (a done order is locked).
+        todo.part_line_ids._fse_sync_stock()
         now = fields.Datetime.now()
         todo.filtered(lambda o: not o.date_started).write({"date_started": now})
         todo.write({"state": "done", "date_done": now})
@@ -313,15 +337,44 @@ class FseWorkOrder(models.Model):
 
     def action_cancel(self):
         todo = self._fse_transition("cancel")
+        todo.part_line_ids._fse_return_all()
         todo._fse_before_reopen_or_cancel()
         todo.write({"state": "cancel"})
         return True
 
     def action_reset_draft(self):
         todo = self._fse_transition("reset_draft")
+        todo.part_line_ids._fse_return_all()
         todo._fse_before_reopen_or_cancel()
         todo.write({"state": "draft", "date_done": False})
         return True
+
+    def action_consume_parts(self):
+        """Take the parts recorded so far out of stock now, during the job (the technician
+        can do it as often as needed: only what is not consumed yet moves)."""
+        self._fse_lock()
+        wrong = self.filtered(lambda o: o.state not in ("scheduled", "in_progress"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Parts can be consumed only on a scheduled or started order; %(name)s is %(state)s.",
+                    name=wrong[0].name,
+                    state=wrong[0]._fse_state_label(),
+                )
+            )
+        self.part_line_ids._fse_sync_stock()
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stock Moves of %s", self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "domain": [("fse_work_order_id", "=", self.id)],
+            "context": {"create": False},
+        }
 
     # Hooks: other features (stock, billing, sign-off) extend these instead of the actions.
     def _fse_check_before_complete(self):

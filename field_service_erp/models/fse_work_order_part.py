@@ -1,8 +1,18 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import float_compare, float_is_zero
 
 
 class FseWorkOrderPart(models.Model):
-    """A spare part planned or used on a work order."""
+    """A spare part planned or used on a work order.
+
+    The line is the plan until it is consumed; consuming turns it into validated stock
+    moves from the source location to the site's customer location. Later corrections
+    (a lower quantity, a removed line, a cancelled order) add return moves linked to the
+    original one: done moves are never edited or deleted."""
 
     _name = "fse.work.order.part"
     _description = "Work Order Part"
@@ -42,33 +52,351 @@ class FseWorkOrderPart(models.Model):
         "stock.location",
         string="Source Location",
         check_company=True,
+        required=True,
+        compute="_compute_location_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('usage', '=', 'internal')]",
+        help="Where the part is taken from: the technician's van, else the warehouse stock.",
+    )
+    replaced_component_id = fields.Many2one(
+        "fse.installation",
+        string="Replaces Component",
+        check_company=True,
+        domain="[('parent_id', '=', parent.installation_id), ('state', '=', 'active')]",
+        help="For a serialized part: the component of the machine this part replaces. "
+        "Consuming the part decommissions that component and installs the new serial in its place.",
+    )
+    move_ids = fields.One2many("stock.move", "fse_part_id", string="Stock Moves", readonly=True)
+    move_id = fields.Many2one(
+        "stock.move",
+        string="Consumption Move",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The first move that consumed this part; returns are linked to it.",
+    )
+    qty_consumed = fields.Float(
+        compute="_compute_qty_consumed",
+        store=True,
+        digits="Product Unit",
+        help="Quantity taken out of stock for this line, net of returns, in the line's unit.",
     )
     note = fields.Char()
 
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "A part quantity must be positive.")
 
+    # ------------------------------------------------------------------ computes
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
             if line.product_id and (not line.product_uom_id or line.product_uom_id != line.product_id.uom_id):
                 line.product_uom_id = line.product_id.uom_id
 
+    @api.depends("order_id.technician_id", "order_id.company_id")
+    def _compute_location_id(self):
+        """Line's location, else the technician's van, else the warehouse stock."""
+        lines = self.filtered(lambda line: not line.move_id and line.order_id)
+        if not lines:
+            return
+        companies = lines.order_id.company_id
+        vans = (
+            self.env["stock.location"]
+            .sudo()
+            .search_fetch(
+                [("fse_technician_id", "in", lines.order_id.technician_id.ids), ("company_id", "in", companies.ids)],
+                ["fse_technician_id", "company_id"],
+            )
+        )
+        van_by_key = {(van.fse_technician_id.id, van.company_id.id): van for van in vans}
+        stock_by_company = companies._fse_default_stock_locations()
+        for line in lines:
+            company = line.order_id.company_id
+            line.location_id = (
+                van_by_key.get((line.order_id.technician_id.id, company.id))
+                or stock_by_company.get(company)
+                or line.location_id
+            )
+
+    @api.depends("move_ids.state", "move_ids.quantity", "product_uom_id")
+    def _compute_qty_consumed(self):
+        for line in self:
+            total = 0.0
+            for move in line.move_ids.filtered(lambda m: m.state == "done"):
+                qty = move.product_uom._compute_quantity(move.quantity, line.product_uom_id or move.product_uom)
+                total += -qty if move.origin_returned_move_id else qty
+            line.qty_consumed = total
+
     @api.onchange("product_id")
     def _onchange_product_id_clear_lot(self):
         if self.lot_id and self.lot_id.product_id != self.product_id:
             self.lot_id = False
 
+    # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines.order_id._fse_check_not_locked()
+        lines._fse_check_source_location_rights()
         return lines
 
     def write(self, vals):
         self.order_id._fse_check_not_locked()
-        return super().write(vals)
+        if "product_id" in vals or "lot_id" in vals or "product_uom_id" in vals:
+            consumed = self.filtered("move_id")
+            if consumed:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is already taken out of stock on %(order)s: set its quantity to what "
+                        "was really used, or add a new line, instead of changing the product, lot or unit.",
+                        product=consumed[0].product_id.display_name,
+                        order=consumed[0].order_id.name,
+                    )
+                )
+        res = super().write(vals)
+        if "location_id" in vals:
+            self._fse_check_source_location_rights()
+        if "quantity" in vals:
+            # A consumed line follows its quantity: more is taken, less is returned.
+            self.filtered("move_id")._fse_sync_stock()
+        return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_open_orders(self):
+    def unlink(self):
         self.order_id._fse_check_not_locked()
+        # Removing a consumed line gives its parts back; the moves stay on the order.
+        self.filtered(lambda line: line.qty_consumed)._fse_return_all()
+        return super().unlink()
+
+    def _fse_check_source_location_rights(self):
+        """Technicians take parts from their own van or the default location; a dispatcher
+        decides anything else."""
+        if self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
+            return
+        for line in self:
+            company = line.order_id.company_id
+            allowed = line.order_id.technician_id.with_company(company).fse_van_location_id | (
+                company._fse_default_stock_locations().get(company) or self.env["stock.location"]
+            )
+            if line.location_id and line.location_id not in allowed:
+                raise UserError(
+                    self.env._(
+                        "Only a dispatcher can take %(product)s from %(location)s; use your van.",
+                        product=line.product_id.display_name,
+                        location=line.location_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------ stock
+    def _fse_return_all(self):
+        """Bring every consumed unit of these lines back to where it came from."""
+        self._fse_sync_stock(target_qty={line.id: 0.0 for line in self})
+
+    def _fse_sync_stock(self, target_qty=None):
+        """Make stock match the lines: consume what is planned and not yet consumed,
+        return what was consumed beyond the plan. One batch for all lines and orders:
+        availability is checked for all of them first (with the quants locked), then all
+        moves are created, confirmed and validated together. Running it twice changes
+        nothing the second time.
+
+        :param target_qty: optional {line id: quantity} overriding the lines' quantity.
+        """
+        target_qty = target_qty or {}
+        consume, give_back = [], []
+        for line in self.filtered(lambda ln: ln.product_id.type == "consu"):
+            target = target_qty.get(line.id, line.quantity)
+            delta = target - line.qty_consumed
+            rounding = line.product_uom_id.rounding
+            if float_compare(delta, 0.0, precision_rounding=rounding) > 0:
+                consume.append((line, delta))
+            elif float_compare(delta, 0.0, precision_rounding=rounding) < 0:
+                give_back.append((line, -delta))
+        if not consume and not give_back:
+            return self.env["stock.move"]
+        self._fse_check_lots(consume)
+        self._fse_check_availability(consume)
+
+        move_vals = [line._fse_prepare_move_vals(qty) for line, qty in consume]
+        move_vals += [line._fse_prepare_return_move_vals(qty) for line, qty in give_back]
+        # Technicians are Inventory users, but the moves must be written whatever the
+        # reader's stock rights; the order's own access was checked by the caller's write.
+        Move = self.env["stock.move"].sudo()
+        moves = Move.create(move_vals)
+        moves._action_confirm(merge=False)
+        moves.picked = True
+        moves._action_done()
+        not_done = moves.filtered(lambda m: m.state != "done")
+        if not_done:
+            raise UserError(
+                self.env._(
+                    "Stock could not validate the move of %(product)s for %(order)s.",
+                    product=not_done[0].product_id.display_name,
+                    order=not_done[0].fse_work_order_id.name,
+                )
+            )
+        for line, move in zip([c[0] for c in consume], moves[: len(consume)], strict=False):
+            if not line.move_id:
+                line.sudo().move_id = move
+        self._fse_update_components(consume, give_back)
+        return moves
+
+    def _fse_check_lots(self, consume):
+        for line, _qty in consume:
+            if line.product_id.tracking == "none":
+                continue
+            if not line.lot_id:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is tracked by lot or serial number: set it on the line of %(order)s.",
+                        product=line.product_id.display_name,
+                        order=line.order_id.name,
+                    )
+                )
+            if line.product_id.tracking == "serial":
+                qty_product = line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+                if float_compare(qty_product, 1.0, precision_rounding=line.product_id.uom_id.rounding) != 0:
+                    raise UserError(
+                        self.env._(
+                            "%(product)s has serial numbers: use one line per serial, with quantity 1 (%(order)s).",
+                            product=line.product_id.display_name,
+                            order=line.order_id.name,
+                        )
+                    )
+
+    def _fse_check_availability(self, consume):
+        """Refuse to take more than is on hand (net of reservations). The quants involved
+        are locked first, so two technicians taking the last unit at the same time
+        serialize: the second one is retried and then sees the shortage."""
+        needs = defaultdict(float)
+        for line, qty in consume:
+            if not line.product_id.is_storable:
+                continue
+            if line.location_id.fse_technician_id and line.company_id.fse_allow_negative_van_stock:
+                continue
+            qty_product = line.product_uom_id._compute_quantity(qty, line.product_id.uom_id)
+            needs[line.product_id, line.location_id, line.lot_id] += qty_product
+        if not needs:
+            return
+        products = self.env["product.product"].union(*(key[0] for key in needs))
+        locations = self.env["stock.location"].union(*(key[1] for key in needs))
+        Quant = self.env["stock.quant"].sudo()
+        quant_domain = [("product_id", "in", products.ids), ("location_id", "child_of", locations.ids)]
+        quants = Quant.search(quant_domain)
+        if quants:
+            self.env.cr.execute("SELECT id FROM stock_quant WHERE id = ANY(%s) FOR UPDATE", [quants.ids])
+            quants.invalidate_recordset(["quantity", "reserved_quantity"])
+        on_hand = defaultdict(float)
+        for quant in quants:
+            for location in locations:
+                if quant.location_id.parent_path.startswith(location.parent_path):
+                    free = quant.quantity - quant.reserved_quantity
+                    on_hand[quant.product_id, location, quant.lot_id] += free
+                    on_hand[quant.product_id, location, None] += free
+        for (product, location, lot), needed in needs.items():
+            available = on_hand[product, location, lot if lot else None]
+            if float_compare(needed, available, precision_rounding=product.uom_id.rounding) > 0:
+                raise UserError(
+                    self.env._(
+                        "Not enough %(product)s%(lot)s in %(location)s: %(needed)s %(uom)s needed, "
+                        "%(available)s %(uom)s available.",
+                        product=product.display_name,
+                        lot=f" ({lot.name})" if lot else "",
+                        location=location.display_name,
+                        needed=needed,
+                        available=0.0
+                        if float_is_zero(available, precision_rounding=product.uom_id.rounding)
+                        else available,
+                        uom=product.uom_id.name,
+                    )
+                )
+
+    def _fse_destination(self):
+        self.ensure_one()
+        order = self.order_id
+        partner = order.site_partner_id or order.partner_id
+        return partner.with_company(order.company_id).property_stock_customer
+
+    def _fse_prepare_move_vals(self, qty):
+        """Values of the move that takes `qty` (line unit) from the source to the site."""
+        self.ensure_one()
+        order = self.order_id
+        destination = self._fse_destination()
+        return {
+            "product_id": self.product_id.id,
+            "product_uom_qty": qty,
+            "product_uom": self.product_uom_id.id,
+            "location_id": self.location_id.id,
+            "location_dest_id": destination.id,
+            "partner_id": (order.site_partner_id or order.partner_id).id,
+            "origin": order.name,
+            "company_id": order.company_id.id,
+            "fse_work_order_id": order.id,
+            "fse_part_id": self.id,
+            "move_line_ids": [Command.create(self._fse_prepare_move_line_vals(qty, self.location_id, destination))],
+        }
+
+    def _fse_prepare_return_move_vals(self, qty):
+        """Values of the move that brings `qty` back from the site to where it came from."""
+        self.ensure_one()
+        origin = self.move_id
+        source = origin.location_dest_id
+        destination = origin.location_id
+        vals = self._fse_prepare_move_vals(qty)
+        vals.update(
+            {
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "origin_returned_move_id": origin.id,
+                "move_line_ids": [Command.create(self._fse_prepare_move_line_vals(qty, source, destination))],
+            }
+        )
+        return vals
+
+    def _fse_prepare_move_line_vals(self, qty, source, destination):
+        return {
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_uom_id.id,
+            "quantity": qty,
+            "lot_id": self.lot_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.order_id.company_id.id,
+            "picked": True,
+        }
+
+    def _fse_update_components(self, consume, give_back):
+        """A serialized part fitted into a machine becomes one of its components (replacing
+        the component the line names); taking it back undoes that."""
+        Installation = self.env["fse.installation"].sudo()
+        new_components = []
+        for line, _qty in consume:
+            machine = line.order_id.installation_id
+            if line.product_id.tracking != "serial" or not machine:
+                continue
+            line.replaced_component_id.sudo().action_decommission()
+            new_components.append(
+                {
+                    "name": line.replaced_component_id.name or line.product_id.display_name,
+                    "partner_id": machine.partner_id.id,
+                    "site_partner_id": machine.site_partner_id.id,
+                    "parent_id": machine.id,
+                    "product_id": line.product_id.id,
+                    "lot_id": line.lot_id.id,
+                    "installation_date": fields.Date.context_today(self),
+                    "company_id": machine.company_id.id,
+                }
+            )
+        if new_components:
+            Installation.create(new_components)
+        for line, _qty in give_back:
+            if line.product_id.tracking != "serial" or not line.order_id.installation_id:
+                continue
+            Installation.search(
+                [
+                    ("lot_id", "=", line.lot_id.id),
+                    ("parent_id", "=", line.order_id.installation_id.id),
+                    ("state", "=", "active"),
+                ]
+            ).action_decommission()
+            if line.replaced_component_id:
+                line.replaced_component_id.sudo().action_reactivate()

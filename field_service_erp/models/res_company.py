@@ -10,3 +10,16 @@ class ResCompany(models.Model):
         domain=[("type", "=", "service")],
         help="Service product used on new labor lines (hours worked on a work order).",
     )
+    fse_allow_negative_van_stock = fields.Boolean(
+        string="Allow Negative Van Stock",
+        help="Let technicians record parts their van stock does not show (the count is corrected later). "
+        "Warehouse stock is always checked.",
+    )
+
+    def _fse_default_stock_locations(self):
+        """{company: stock location of its first warehouse}, in one query."""
+        result = {}
+        warehouses = self.env["stock.warehouse"].sudo().search([("company_id", "in", self.ids)], order="sequence, id")
+        for warehouse in warehouses:
+            result.setdefault(warehouse.company_id, warehouse.lot_stock_id)
+        return result

@@ -5,3 +5,4 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     fse_labor_product_id = fields.Many2one(related="company_id.fse_labor_product_id", readonly=False)
+    fse_allow_negative_van_stock = fields.Boolean(related="company_id.fse_allow_negative_van_stock", readonly=False)

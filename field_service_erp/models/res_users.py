@@ -1,7 +1,67 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
 
     fse_work_order_ids = fields.One2many("fse.work.order", "technician_id", string="Assigned Work Orders")
+    fse_van_location_id = fields.Many2one(
+        "stock.location",
+        string="Van Location",
+        compute="_compute_fse_van_location_id",
+        help="The technician's van stock in the current company.",
+    )
+
+    def _compute_fse_van_location_id(self):
+        vans = (
+            self.env["stock.location"]
+            .sudo()
+            ._read_group(
+                [("fse_technician_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
+                ["fse_technician_id"],
+                ["id:max"],
+            )
+        )
+        van_by_user = dict(vans)
+        for user in self:
+            user.fse_van_location_id = van_by_user.get(user, False)
+
+    def action_fse_create_van(self):
+        """Create WH/Vans/<technician> in the current company's warehouse."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        if not warehouse:
+            raise UserError(self.env._("The company %s has no warehouse to attach vans to.", self.env.company.name))
+        Location = self.env["stock.location"]
+        parent = Location.search(
+            [("location_id", "=", warehouse.view_location_id.id), ("name", "=", "Vans"), ("usage", "=", "view")],
+            limit=1,
+        ) or Location.create({"name": "Vans", "usage": "view", "location_id": warehouse.view_location_id.id})
+        for user in self.filtered(lambda u: not u.fse_van_location_id):
+            Location.create(
+                {
+                    "name": user.name,
+                    "usage": "internal",
+                    "location_id": parent.id,
+                    "fse_technician_id": user.id,
+                }
+            )
+        self.invalidate_recordset(["fse_van_location_id"])
+        return True
+
+    def action_fse_my_van(self):
+        """Open the on-hand quantities of the user's van in counting mode."""
+        self.ensure_one()
+        van = self.fse_van_location_id
+        if not van:
+            raise UserError(self.env._("%s has no van location yet; ask a dispatcher to create it.", self.name))
+        action = self.env["stock.quant"].with_context(search_default_internal_loc=0).action_view_inventory()
+        action["domain"] = [("location_id", "child_of", van.id)]
+        action["context"] = dict(
+            self.env.context,
+            inventory_mode=True,
+            default_location_id=van.id,
+            search_default_my_count=0,
+        )
+        action["name"] = self.env._("My Van: %s", van.display_name)
+        return action

@@ -1,3 +1,5 @@
 from . import test_installation
 from . import test_work_order_lifecycle
 from . import test_security
+from . import test_stock_consumption
+from . import test_concurrency

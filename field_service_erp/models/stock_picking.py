@@ -1,0 +1,66 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    fse_installable_count = fields.Integer(
+        compute="_compute_fse_installable_count",
+        help="Serial numbers delivered to the customer by this transfer that are not installed yet.",
+    )
+
+    def _fse_installable_move_lines(self):
+        """Done move lines that delivered a serial-numbered product to a customer and whose
+        serial is not on an active installation yet."""
+        lines = self.move_line_ids.filtered(
+            lambda ml: ml.picking_id.state == "done"
+            and ml.location_dest_id.usage == "customer"
+            and ml.lot_id
+            and ml.product_id.tracking == "serial"
+        )
+        if not lines:
+            return lines
+        installed = (
+            self.env["fse.installation"].search([("lot_id", "in", lines.lot_id.ids), ("state", "=", "active")]).lot_id
+        )
+        return lines.filtered(lambda ml: ml.lot_id not in installed)
+
+    @api.depends("state", "move_line_ids.lot_id")
+    def _compute_fse_installable_count(self):
+        for picking in self:
+            picking.fse_installable_count = len(picking._fse_installable_move_lines())
+
+    def action_fse_create_installations(self):
+        """Turn the delivered serial numbers into installations at the delivery address."""
+        lines = self._fse_installable_move_lines()
+        if not lines:
+            raise UserError(self.env._("This transfer delivered no serial number that is not installed yet."))
+        installations = self.env["fse.installation"].create(
+            [self._fse_prepare_installation_vals(line) for line in lines]
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Installations"),
+            "res_model": "fse.installation",
+            "view_mode": "list,form",
+            "domain": [("id", "in", installations.ids)],
+        }
+
+    @api.model
+    def _fse_prepare_installation_vals(self, move_line):
+        picking = move_line.picking_id
+        site = picking.partner_id
+        installed_on = fields.Date.to_date(picking.date_done) or fields.Date.context_today(self)
+        months = move_line.product_id.fse_warranty_months
+        return {
+            "partner_id": site.commercial_partner_id.id,
+            "site_partner_id": site.id,
+            "product_id": move_line.product_id.id,
+            "lot_id": move_line.lot_id.id,
+            "installation_date": installed_on,
+            "warranty_end_date": installed_on + relativedelta(months=months) if months else False,
+            "company_id": picking.company_id.id,
+        }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks (query counts and timings), each on its own database that this script
+# creates once and reuses:  tools/bench.sh parts
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+fse_setup requirements-test.txt
+
+case "${1:-}" in
+    parts)
+        DB="${FSE_BENCH_DB:-fse_bench_parts}"
+        MODULES="field_service_erp,repair"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_parts_completion.py"
+        ;;
+    *)
+        fse_die "usage: tools/bench.sh parts"
+        ;;
+esac
+if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'field_service_erp' AND state = 'installed'" 2>/dev/null | grep -q 1; then
+    fse_log "Creating benchmark database $DB with $MODULES (no demo data)"
+    dropdb --if-exists "$DB"
+    python -m odoo -c "$ODOO_RC" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
+fi
+python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"
