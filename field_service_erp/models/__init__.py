@@ -5,6 +5,7 @@ from . import res_users
 from . import stock_location
 from . import stock_move
 from . import stock_picking
+from . import stock_warehouse
 from . import fse_installation
 from . import fse_work_order
 from . import fse_work_order_part

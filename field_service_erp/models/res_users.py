@@ -28,15 +28,14 @@ class ResUsers(models.Model):
             user.fse_van_location_id = van_by_user.get(user, False)
 
     def action_fse_create_van(self):
-        """Create WH/Vans/<technician> in the current company's warehouse."""
-        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        """Create WH/Vans/<technician> in the current company's first warehouse."""
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], order="sequence, id", limit=1
+        )
         if not warehouse:
             raise UserError(self.env._("The company %s has no warehouse to attach vans to.", self.env.company.name))
-        Location = self.env["stock.location"]
-        parent = Location.search(
-            [("location_id", "=", warehouse.view_location_id.id), ("name", "=", "Vans"), ("usage", "=", "view")],
-            limit=1,
-        ) or Location.create({"name": "Vans", "usage": "view", "location_id": warehouse.view_location_id.id})
+        parent = warehouse._fse_vans_location()
+        Location = self.env["stock.location"].sudo()  # dispatchers set vans up; see _fse_vans_location
         for user in self.filtered(lambda u: not u.fse_van_location_id):
             Location.create(
                 {

@@ -363,3 +363,47 @@ class TestStockValuation(FseStockCommon):
                 {"account_id": stock_account.id, "debit": 20.0, "credit": 0.0},
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVanReplenishment(FseStockCommon):
+    def test_reordering_rule_on_van_creates_refill_transfer(self):
+        self.assertEqual(self.warehouse.fse_vans_location_id, self.van.location_id)
+        self.env["stock.warehouse.orderpoint"].create(
+            {
+                "product_id": self.filter.id,
+                "location_id": self.van.id,
+                "warehouse_id": self.warehouse.id,
+                "product_min_qty": 3,
+                "product_max_qty": 6,
+            }
+        )
+        order = self._order_with({"product_id": self.filter.id, "quantity": 4})
+        order.action_complete()
+        self.assertEqual(self._qty(self.filter, self.van), 1)
+        # The scheduler (the nightly "Replenishment" job) turns the shortfall into a refill.
+        self.env["stock.rule"].run_scheduler(company_id=self.company.id)
+        refill = self.env["stock.move"].search(
+            [
+                ("product_id", "=", self.filter.id),
+                ("location_dest_id", "=", self.van.id),
+                ("state", "!=", "done"),
+            ]
+        )
+        self.assertEqual(refill.product_uom_qty, 5)
+        self.assertEqual(refill.location_id, self.wh_stock)
+        self.assertEqual(refill.picking_id.picking_type_id, self.warehouse.int_type_id)
+        # The technician validates the pick-up themselves.
+        refill.picking_id.with_user(self.tech).button_validate()
+        self.assertEqual(self._qty(self.filter, self.van), 6)
+        self.assertEqual(self._qty(self.filter, self.wh_stock), 5)
+
+    def test_technician_counts_the_van(self):
+        action = self.tech.with_user(self.tech).action_fse_my_van()
+        self.assertEqual(action["res_model"], "stock.quant")
+        quants = self.env["stock.quant"].with_user(self.tech).with_context(action["context"]).search(action["domain"])
+        self.assertEqual(set(quants.product_id.ids), {self.filter.id, self.belt.id, self.valve.id, self.sensor.id})
+        filters = quants.filtered(lambda q: q.product_id == self.filter)
+        filters.inventory_quantity = 4
+        filters.action_apply_inventory()
+        self.assertEqual(self._qty(self.filter, self.van), 4)

@@ -115,16 +115,18 @@ def bench_repair(env, size):
 def bench_fse_batch(env, size, orders_count=10):
     """Ten orders completed in one call (the back-office closing a day's paper reports)."""
     stock, parts, customer, technician = setup(env, size)
-    orders = env["fse.work.order"].create([
-        {
-            "partner_id": customer.id,
-            "technician_id": technician.id,
-            "part_line_ids": [
-                Command.create({"product_id": p.id, "quantity": 1, "location_id": stock.id}) for p in parts
-            ],
-        }
-        for _run in range(orders_count)
-    ])
+    orders = env["fse.work.order"].create(
+        [
+            {
+                "partner_id": customer.id,
+                "technician_id": technician.id,
+                "part_line_ids": [
+                    Command.create({"product_id": p.id, "quantity": 1, "location_id": stock.id}) for p in parts
+                ],
+            }
+            for _run in range(orders_count)
+        ]
+    )
     orders.action_start()
     queries, seconds, quant_queries = measure(env, orders.action_complete)
     return [(queries / orders_count, seconds / orders_count, quant_queries / orders_count)]
