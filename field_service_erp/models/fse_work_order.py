@@ -296,7 +296,11 @@ class FseWorkOrder(models.Model):
         order serialize here, and the second one sees what the first one committed
         (or is retried by the server on a serialization error)."""
         if self:
-            self.env.cr.execute("SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+            # A serialization failure here is expected under concurrency and retried by the
+            # server, so it is not logged as an error.
+            self.env.cr.execute(
+                "SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [self.ids], log_exceptions=False
+            )
             self.invalidate_recordset(["state"])
 
     def _fse_require(self, field_name, message):

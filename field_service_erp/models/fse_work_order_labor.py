@@ -19,6 +19,12 @@ class FseWorkOrderLabor(models.Model):
         default=lambda self: self.env.user,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date_start = fields.Datetime(
+        string="Started At", help="When the work started (set by the timer); after-hours billing reads it."
+    )
+    labor_type = fields.Selection(
+        [("work", "Work"), ("travel", "Travel")], string="Type", default="work", required=True
+    )
     hours = fields.Float(required=True, digits=(16, 2))
     product_id = fields.Many2one(
         "product.product",
@@ -47,8 +53,14 @@ class FseWorkOrderLabor(models.Model):
         return lines
 
     def write(self, vals):
-        self.order_id._fse_check_not_locked()
+        if set(vals) - self._fse_fields_editable_when_locked():
+            self.order_id._fse_check_not_locked()
         return super().write(vals)
+
+    @api.model
+    def _fse_fields_editable_when_locked(self):
+        """Fields that may still change on a done order's lines (hook for billing)."""
+        return set()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_open_orders(self):

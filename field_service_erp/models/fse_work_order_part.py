@@ -141,8 +141,14 @@ class FseWorkOrderPart(models.Model):
         lines._fse_check_source_location_rights()
         return lines
 
+    @api.model
+    def _fse_fields_editable_when_locked(self):
+        """Fields that may still change on a done order's lines (hook for billing)."""
+        return set()
+
     def write(self, vals):
-        self.order_id._fse_check_not_locked()
+        if set(vals) - self._fse_fields_editable_when_locked():
+            self.order_id._fse_check_not_locked()
         if "product_id" in vals or "lot_id" in vals or "product_uom_id" in vals:
             consumed = self.filtered("move_id")
             if consumed:
@@ -283,7 +289,9 @@ class FseWorkOrderPart(models.Model):
         quant_domain = [("product_id", "in", products.ids), ("location_id", "child_of", locations.ids)]
         quants = Quant.search(quant_domain)
         if quants:
-            self.env.cr.execute("SELECT id FROM stock_quant WHERE id = ANY(%s) FOR UPDATE", [quants.ids])
+            self.env.cr.execute(  # expected to fail under concurrency, then retried: not logged
+                "SELECT id FROM stock_quant WHERE id = ANY(%s) FOR UPDATE", [quants.ids], log_exceptions=False
+            )
             quants.invalidate_recordset(["quantity", "reserved_quantity"])
         on_hand = defaultdict(float)
         for quant in quants:

@@ -1,7 +1,12 @@
+import threading
+import time
 from datetime import datetime, timedelta
 
+from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
+from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user
 
 
 class FseCommon(TransactionCase):
@@ -85,3 +90,48 @@ class FseCommon(TransactionCase):
     @staticmethod
     def _labor(hours, technician, day="2026-03-02"):
         return Command.create({"technician_id": technician.id, "hours": hours, "date": day})
+
+
+class FseConcurrentCase(BaseCase):
+    """Two real database transactions at once, as two phones or two back-office users
+    clicking at the same moment. Tests of this kind commit their own records."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    def _in_parallel(self, first, second, uids=(SUPERUSER_ID, SUPERUSER_ID)):
+        """Run first(env) and second(env) in two transactions; the first holds its locks
+        for a second after its work, while the second starts and must wait for it.
+        Each runs inside Odoo's own retry-on-serialization-failure loop, as an RPC would.
+        Returns what each raised (None when it committed)."""
+        first_worked = threading.Event()
+        outcome = {}
+
+        def run(name, func, uid, hold):
+            def work(env):
+                result = func(env)
+                if hold:  # keep the transaction (and its row locks) open a while
+                    first_worked.set()
+                    time.sleep(1.0)
+                return result
+
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, uid, {})
+                    retrying(lambda: work(env), env)  # commits, as an RPC request does
+                outcome[name] = None
+            except Exception as exc:
+                outcome[name] = exc
+            finally:
+                first_worked.set()
+
+        t1 = threading.Thread(target=run, args=("first", first, uids[0], True))
+        t2 = threading.Thread(target=run, args=("second", second, uids[1], False))
+        t1.start()
+        first_worked.wait(30)
+        t2.start()
+        t1.join(60)
+        t2.join(60)
+        return outcome["first"], outcome["second"]

@@ -3,25 +3,18 @@
 These tests commit: they work on their own uniquely named records in the test database
 (done stock moves can never be deleted, so nothing is cleaned up beyond that)."""
 
-import threading
-import time
 import uuid
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.modules.registry import Registry
-from odoo.service.model import retrying
-from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import FseConcurrentCase
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrency(BaseCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-
+class TestConcurrency(FseConcurrentCase):
     def setUp(self):
         super().setUp()
         tag = uuid.uuid4().hex[:8]
@@ -51,41 +44,6 @@ class TestConcurrency(BaseCase):
             orders.action_start()
             self.order_ids, self.part_id, self.shelf_id = orders.ids, part.id, shelf.id
 
-    def _in_parallel(self, first, second):
-        """Run first(env) and second(env) in two transactions; the first holds its locks
-        for a second after its work, while the second starts and must wait for it.
-        Each runs inside Odoo's own retry-on-serialization-failure loop, as an RPC would.
-        Returns what each raised (None when it committed)."""
-        first_worked = threading.Event()
-        outcome = {}
-
-        def run(name, func, uid, hold):
-            def work(env):
-                result = func(env)
-                if hold:  # keep the transaction (and its row locks) open a while
-                    first_worked.set()
-                    time.sleep(1.0)
-                return result
-
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, uid, {})
-                    retrying(lambda: work(env), env)  # commits, as an RPC request does
-                outcome[name] = None
-            except Exception as exc:
-                outcome[name] = exc
-            finally:
-                first_worked.set()
-
-        t1 = threading.Thread(target=run, args=("first", first, self.techs[0], True))
-        t2 = threading.Thread(target=run, args=("second", second, self.techs[1], False))
-        t1.start()
-        first_worked.wait(30)
-        t2.start()
-        t1.join(60)
-        t2.join(60)
-        return outcome["first"], outcome["second"]
-
     def _quantity_on_shelf(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -102,6 +60,7 @@ class TestConcurrency(BaseCase):
         first, second = self._in_parallel(
             lambda env: env["fse.work.order"].browse(order_1).action_complete(),
             lambda env: env["fse.work.order"].browse(order_2).action_complete(),
+            uids=self.techs,
         )
         self.assertIsNone(first)
         self.assertIsInstance(second, UserError)
@@ -113,12 +72,12 @@ class TestConcurrency(BaseCase):
 
     def test_double_completion_from_two_requests(self):
         order_1 = self.order_ids[0]
-        self.techs[1] = self.techs[0]  # the same technician's phone sends the request twice
 
         def complete(env):
             return env["fse.work.order"].browse(order_1).action_complete()
 
-        first, second = self._in_parallel(complete, complete)
+        # The same technician's phone sends the request twice.
+        first, second = self._in_parallel(complete, complete, uids=(self.techs[0], self.techs[0]))
         self.assertIsNone(first)
         self.assertIsNone(second)
         self.assertEqual(self._moves(order_1), 1)

@@ -401,7 +401,7 @@ class TestVanReplenishment(FseStockCommon):
     def test_technician_counts_the_van(self):
         action = self.tech.with_user(self.tech).action_fse_my_van()
         self.assertEqual(action["res_model"], "stock.quant")
-        quants = self.env["stock.quant"].with_user(self.tech).with_context(action["context"]).search(action["domain"])
+        quants = self.env["stock.quant"].with_user(self.tech).with_context(**action["context"]).search(action["domain"])
         self.assertEqual(set(quants.product_id.ids), {self.filter.id, self.belt.id, self.valve.id, self.sensor.id})
         filters = quants.filtered(lambda q: q.product_id == self.filter)
         filters.inventory_quantity = 4

@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    # Links back to what the line bills. Not copied: a credit note bills nothing.
+    fse_work_order_id = fields.Many2one("fse.work.order", string="Work Order", index="btree_not_null", copy=False)
+    fse_installation_id = fields.Many2one("fse.installation", string="Machine", copy=False)
+    fse_labor_id = fields.Many2one("fse.work.order.labor", index="btree_not_null", copy=False, ondelete="set null")
+    fse_part_id = fields.Many2one("fse.work.order.part", index="btree_not_null", copy=False, ondelete="set null")
+    # "labor,<id>", "part,<id>" or "callout,<order id>": what this line bills, once.
+    fse_source_ref = fields.Char(copy=False, index="btree_not_null")
+    fse_billing_active = fields.Boolean(
+        compute="_compute_fse_billing_active",
+        store=True,
+        help="The line still bills its source: its invoice is neither cancelled nor fully credited.",
+    )
+
+    # Never twice, as a database fact: a source is billed by at most one active line,
+    # whatever the retries, double clicks or concurrent runs.
+    _fse_source_billed_once = models.UniqueIndex(
+        "(fse_source_ref) WHERE fse_source_ref IS NOT NULL AND fse_billing_active",
+        "This work order line is already invoiced.",
+    )
+
+    @api.depends("move_id.state", "move_id.payment_state", "fse_source_ref")
+    def _compute_fse_billing_active(self):
+        for line in self:
+            line.fse_billing_active = bool(
+                line.fse_source_ref and line.move_id.state != "cancel" and line.move_id.payment_state != "reversed"
+            )

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    fse_invoice_grouping = fields.Selection(related="company_id.fse_invoice_grouping", readonly=False)
+    fse_invoice_on_completion = fields.Boolean(related="company_id.fse_invoice_on_completion", readonly=False)
+    fse_invoice_requires_approval = fields.Boolean(related="company_id.fse_invoice_requires_approval", readonly=False)

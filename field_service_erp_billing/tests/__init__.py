@@ -1,0 +1,3 @@
+from . import test_invoicing
+from . import test_billing_rules
+from . import test_invoice_concurrency
