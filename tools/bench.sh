@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (query counts and timings), each on its own database that this script
-# creates once and reuses:  tools/bench.sh parts
+# creates once and reuses:  tools/bench.sh parts|invoicing
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 fse_setup requirements-test.txt
 
@@ -10,11 +10,16 @@ case "${1:-}" in
         MODULES="field_service_erp,repair"
         SCRIPT="$FSE_ROOT/tools/benchmarks/bench_parts_completion.py"
         ;;
+    invoicing)
+        DB="${FSE_BENCH_DB:-fse_bench_invoicing}"
+        MODULES="field_service_erp_billing"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_invoicing.py"
+        ;;
     *)
-        fse_die "usage: tools/bench.sh parts"
+        fse_die "usage: tools/bench.sh parts|invoicing"
         ;;
 esac
-if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = 'field_service_erp' AND state = 'installed'" 2>/dev/null | grep -q 1; then
+if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then
     fse_log "Creating benchmark database $DB with $MODULES (no demo data)"
     dropdb --if-exists "$DB"
     python -m odoo -c "$ODOO_RC" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
