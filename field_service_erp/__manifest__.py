@@ -25,5 +25,10 @@
     "demo": [
         "demo/fse_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "field_service_erp/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }

@@ -3,3 +3,4 @@ from . import test_work_order_lifecycle
 from . import test_security
 from . import test_stock_consumption
 from . import test_concurrency
+from . import test_tours
