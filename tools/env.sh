@@ -29,15 +29,32 @@ fse_apt_install() {
 }
 
 # --- Odoo 19 source ------------------------------------------------------------
+fse_python_candidates() {
+    # Every python3.10-3.12 on PATH, then pyenv's versions (its standard location).
+    local name
+    for name in python3.11 python3.12 python3.10 python3; do
+        which -a "$name" 2>/dev/null || true
+    done
+    ls -d "${PYENV_ROOT:-${HOME:-/nonexistent}/.pyenv}"/versions/3.1[012]*/bin/python3 2>/dev/null || true
+}
+
 fse_find_odoo() {
     # Order: $ODOO_SRC, an installed 'odoo' package, ../odoo next to this repository,
     # then (opt-in, needs network) a shallow clone of the official 19.0 branch.
-    local py="${FSE_PYTHON:-python3}" cand
+    local py="${FSE_PYTHON:-python3}" cand="" interp
     if [ -n "${ODOO_SRC:-}" ]; then
         [ -f "$ODOO_SRC/odoo/release.py" ] || fse_die "ODOO_SRC=$ODOO_SRC does not hold an Odoo source tree (no odoo/release.py)."
     else
-        cand="$("$py" -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(r.__file__)))' 2>/dev/null || true)"
-        if [ -n "$cand" ] && [ -f "$cand/odoo/release.py" ]; then
+        # An installed 'odoo' package: ask each Python we can find (FSE_PYTHON first).
+        for interp in ${FSE_PYTHON:-} $(fse_python_candidates); do
+            cand="$("$interp" -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(r.__file__)))' 2>/dev/null || true)"
+            if [ -n "$cand" ] && [ -f "$cand/odoo/release.py" ]; then
+                FSE_PYTHON="${FSE_PYTHON:-$interp}"
+                break
+            fi
+            cand=""
+        done
+        if [ -n "$cand" ]; then
             ODOO_SRC="$cand"
         elif [ -f "$FSE_ROOT/../odoo/odoo/release.py" ]; then
             ODOO_SRC="$(cd "$FSE_ROOT/../odoo" && pwd)"
@@ -57,7 +74,7 @@ fse_find_odoo() {
     local version
     version="$("$py" -c "import runpy; print(runpy.run_path('$ODOO_SRC/odoo/release.py')['version_info'][0])")"
     [ "$version" = 19 ] || fse_die "Odoo at $ODOO_SRC is version $version; Field Service ERP needs Odoo 19."
-    export ODOO_SRC
+    export ODOO_SRC FSE_PYTHON
 }
 
 # --- virtual environment -------------------------------------------------------
