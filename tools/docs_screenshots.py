@@ -1,0 +1,137 @@
+"""Take the screenshots of docs/ from a running Field Service ERP (tools/run.sh).
+
+    python tools/docs_screenshots.py [--url http://localhost:8069] [--db field_service_demo]
+
+Logs in over JSON-RPC, hands the session cookie to headless Chromium through the DevTools
+protocol (websocket-client, from requirements-test.txt), opens each page and saves a PNG in
+docs/images/. Pages are given as Odoo URLs, so they follow the menus a user clicks.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+
+import websocket
+
+DESKTOP = (1440, 900)
+
+
+def session_id(url, db, login, password):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    payload = {"jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": password}}
+    request = urllib.request.Request(
+        f"{url}/web/session/authenticate", json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
+    answer = json.loads(opener.open(request).read())
+    if answer.get("error"):
+        raise SystemExit(f"login {login} failed: {answer['error']['data']['message']}")
+    return next(cookie.value for cookie in jar if cookie.name == "session_id")
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="fse-shots-")
+        binary = shutil.which("chromium") or shutil.which("google-chrome")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=9333",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _attempt in range(50):
+            try:
+                targets = json.loads(urllib.request.urlopen("http://127.0.0.1:9333/json").read())
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.counter = 0
+
+    def call(self, method, **params):
+        self.counter += 1
+        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def shot(self, url, path, size, wait=4.0):
+        width, height = size
+        self.call(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 500
+        )
+        self.call("Page.navigate", url=url)
+        time.sleep(wait)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as file:
+            file.write(base64.b64decode(data))
+        print("saved", path)
+
+    def close(self):
+        self.process.terminate()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="field_service_demo")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "docs", "images"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    shots = [
+        # (login, password, path in Odoo, file, viewport)
+        ("admin", "admin", "/odoo/action-field_service_erp.action_fse_work_order", "work-orders-list.png", DESKTOP),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp.action_fse_work_order_dispatch",
+            "dispatch-board.png",
+            DESKTOP,
+        ),
+        ("admin", "admin", "/odoo/action-field_service_erp.action_fse_installation", "installations.png", DESKTOP),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp_billing.action_fse_work_order_to_invoice",
+            "to-invoice.png",
+            DESKTOP,
+        ),
+    ]
+    browser = Browser()
+    try:
+        browser.call("Network.enable")
+        warmed = False
+        for login, password, path, name, size in shots:
+            sid = session_id(args.url, args.db, login, password)
+            browser.call("Network.setCookie", name="session_id", value=sid, url=args.url)
+            if not warmed:  # the first page also loads the web client's assets
+                browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size, wait=10)
+                warmed = True
+            browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size)
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
