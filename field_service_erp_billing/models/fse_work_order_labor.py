@@ -2,38 +2,16 @@ from odoo import api, fields, models
 
 
 class FseWorkOrderLabor(models.Model):
-    _inherit = "fse.work.order.labor"
+    _name = "fse.work.order.labor"
+    _inherit = ["fse.billable.line.mixin", "fse.work.order.labor"]  # mixin first: its overrides run first
+    _fse_cost_type = "labor"
 
-    billable = fields.Boolean(
-        compute="_compute_billable",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Billed to the customer. Defaults from the order and its billing rule (travel); "
-        "a dispatcher can change it until the line is invoiced.",
-    )
-    coverage_percent = fields.Float(
-        string="Covered %",
-        compute="_compute_coverage",
-        store=True,
-        readonly=False,
-        help="Share of the price the customer does not pay (warranty, contract).",
-    )
-    coverage_reason = fields.Char(string="Covered By", compute="_compute_coverage", store=True, readonly=False)
     invoice_line_ids = fields.One2many("account.move.line", "fse_labor_id", string="Invoice Lines", readonly=True)
 
     @api.depends("order_id.billable", "labor_type")
     def _compute_billable(self):
+        """Travel is billed only when the order's billing rule says so."""
         rules = self.env["fse.billing.rule"]._fse_rules_for(self.order_id)
         for line in self:
             travel_ok = line.labor_type != "travel" or rules[line.order_id].bill_travel
             line.billable = line.order_id.billable and travel_ok
-
-    @api.depends("order_id.installation_id.warranty_end_date", "order_id.order_type", "order_id.scheduled_start")
-    def _compute_coverage(self):
-        for line in self:
-            line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage("labor")
-
-    @api.model
-    def _fse_fields_editable_when_locked(self):
-        return super()._fse_fields_editable_when_locked() | {"billable", "coverage_percent", "coverage_reason"}

@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+
+
+class FseBillableLineMixin(models.AbstractModel):
+    """What billing adds to a work order line (labor or part): whether it is billed, and
+    how much of it the customer's coverage pays, with the reason."""
+
+    _name = "fse.billable.line.mixin"
+    _description = "Billable Work Order Line"
+    _fse_cost_type = None  # "labor" or "parts": the coverage rule that applies
+
+    billable = fields.Boolean(
+        compute="_compute_billable",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Billed to the customer. Defaults from the order (and its billing rule for travel); "
+        "a dispatcher can change it until the line is invoiced.",
+    )
+    coverage_percent = fields.Float(
+        string="Covered %",
+        compute="_compute_coverage",
+        store=True,
+        readonly=False,
+        help="Share of the price the customer does not pay (warranty, contract).",
+    )
+    coverage_reason = fields.Char(string="Covered By", compute="_compute_coverage", store=True, readonly=False)
+
+    @api.depends("order_id.billable")
+    def _compute_billable(self):
+        for line in self:
+            line.billable = line.order_id.billable
+
+    @api.depends("order_id.installation_id.warranty_end_date", "order_id.order_type", "order_id.scheduled_start")
+    def _compute_coverage(self):
+        for line in self:
+            line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage(self._fse_cost_type)
+
+    @api.model
+    def _fse_fields_editable_when_locked(self):
+        return super()._fse_fields_editable_when_locked() | {"billable", "coverage_percent", "coverage_reason"}
