@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -127,6 +128,10 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # The work timer: the running segment's start, and the seconds of the segments before.
+    timer_start = fields.Datetime(readonly=True, copy=False)
+    timer_seconds = fields.Float(readonly=True, copy=False)
+    timer_running = fields.Boolean(compute="_compute_timer_running")
     color = fields.Integer()
 
     _scheduled_dates_ordered = models.Constraint(
@@ -177,6 +182,11 @@ class FseWorkOrder(models.Model):
         for order in self:
             done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
+
+    @api.depends("timer_start")
+    def _compute_timer_running(self):
+        for order in self:
+            order.timer_running = bool(order.timer_start)
 
     @api.depends("scheduled_end", "state")
     def _compute_is_overdue(self):
@@ -322,8 +332,57 @@ class FseWorkOrder(models.Model):
     def action_start(self):
         todo = self._fse_transition("start")
         todo._fse_require("technician_id", self.env._("Assign a technician to work order %(name)s before starting it."))
-        todo.write({"state": "in_progress", "date_started": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        todo.write({"state": "in_progress", "date_started": now, "timer_start": now})
         return True
+
+    def action_timer_pause(self):
+        """Stop the clock; a second tap (or a re-sent request) changes nothing."""
+        self._fse_lock()
+        now = fields.Datetime.now()
+        for order in self.filtered(lambda o: o.state == "in_progress" and o.timer_start):
+            order.write(
+                {
+                    "timer_seconds": order.timer_seconds + (now - order.timer_start).total_seconds(),
+                    "timer_start": False,
+                }
+            )
+        return True
+
+    def action_timer_resume(self):
+        self._fse_lock()
+        self.filtered(lambda o: o.state == "in_progress" and not o.timer_start).write(
+            {"timer_start": fields.Datetime.now()}
+        )
+        return True
+
+    def _fse_timer_to_labor(self):
+        """Stop the timers and put their time, rounded up, on the technician's timer labor line
+        (created once, then updated: resuming after a reset adds to the same line)."""
+        self.action_timer_pause()
+        Labor = self.env["fse.work.order.labor"]
+        new_lines = []
+        # Under a minute is no work (an order started and completed at once from a paper report).
+        for order in self.filtered(lambda o: o.timer_seconds >= 60 and o.technician_id):
+            step = order.company_id.fse_timer_rounding_minutes or 1
+            minutes = math.ceil(round(order.timer_seconds / 60, 6) / step) * step
+            line = order.labor_line_ids.filtered(
+                lambda ln, o=order: ln.from_timer and ln.technician_id == o.technician_id
+            )
+            if line:
+                line[:1].hours = minutes / 60
+            else:
+                new_lines.append(
+                    {
+                        "order_id": order.id,
+                        "technician_id": order.technician_id.id,
+                        "hours": minutes / 60,
+                        "date_start": order.date_started,
+                        "from_timer": True,
+                        "date": fields.Date.context_today(order, order.date_started),
+                    }
+                )
+        Labor.create(new_lines)
 
     def action_complete(self):
         todo = self._fse_transition("complete")
@@ -331,7 +390,8 @@ class FseWorkOrder(models.Model):
             "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
         )
         todo._fse_check_before_complete()
-        # Parts are taken out of stock before the order is closed (a done order is locked).
+        # Time and parts are recorded before the order is closed (a done order is locked).
+        todo._fse_timer_to_labor()
         todo.part_line_ids._fse_sync_stock()
         now = fields.Datetime.now()
         todo.filtered(lambda o: not o.date_started).write({"date_started": now})

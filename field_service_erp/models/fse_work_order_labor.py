@@ -26,6 +26,7 @@ class FseWorkOrderLabor(models.Model):
         [("work", "Work"), ("travel", "Travel")], string="Type", default="work", required=True
     )
     hours = fields.Float(required=True, digits=(16, 2))
+    from_timer = fields.Boolean(readonly=True, help="Written by the work order's timer.")
     product_id = fields.Many2one(
         "product.product",
         string="Labor Product",

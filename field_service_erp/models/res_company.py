@@ -16,6 +16,12 @@ class ResCompany(models.Model):
         "Warehouse stock is always checked.",
     )
 
+    fse_timer_rounding_minutes = fields.Integer(
+        string="Round Timer Up To (minutes)",
+        default=15,
+        help="Time measured by the work order timer is rounded up to this many minutes on the labor line.",
+    )
+
     def _fse_default_stock_locations(self):
         """{company: stock location of its first warehouse}, in one query."""
         result = {}

@@ -27,9 +27,11 @@ class TestTechnicianTour(HttpCase):
         action = self.env.ref("field_service_erp.action_fse_work_order_mine")
         self.start_tour(f"/odoo/action-{action.id}", "fse_technician_job", login="tour_tech")
         self.assertEqual(order.state, "done")
-        self.assertEqual(order.labor_line_ids.technician_id, tech)
-        self.assertEqual(order.labor_line_ids.hours, 1.5)
-        self.assertEqual(order.labor_line_ids.name, "Replaced the door seal")
+        typed = order.labor_line_ids.filtered(lambda line: not line.from_timer)
+        self.assertRecordValues(typed, [{"technician_id": tech.id, "hours": 1.5, "name": "Replaced the door seal"}])
+        # The timer ran from Start to Complete: under a minute adds nothing, else a quarter hour.
+        timed = order.labor_line_ids.filtered("from_timer")
+        self.assertLessEqual(sum(timed.mapped("hours")), 0.25)
         self.assertEqual(order.move_ids.state, "done")
         self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
         self.assertEqual(other.state, "draft")  # not the technician's: untouched

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
 from psycopg2.errors import CheckViolation
 
 from odoo.exceptions import UserError, ValidationError
@@ -158,3 +159,52 @@ class TestWorkOrderLifecycle(FseCommon):
         order = form.record
         self.assertEqual(order.part_line_ids.quantity, 1.0)
         self.assertEqual(order.part_line_ids.product_uom_id, belt.uom_id)
+
+
+@tagged("post_install", "-at_install")
+class TestWorkTimer(FseCommon):
+    def test_timer_with_pause_becomes_rounded_labor_line(self):
+        order = self._order()
+        with freeze_time("2026-03-02 08:00:00"):
+            order.action_start()
+        self.assertTrue(order.timer_running)
+        with freeze_time("2026-03-02 08:37:00"):
+            order.action_timer_pause()
+            order.action_timer_pause()  # double tap
+        self.assertFalse(order.timer_running)
+        self.assertEqual(order.timer_seconds, 37 * 60)
+        with freeze_time("2026-03-02 09:00:00"):
+            order.action_timer_resume()
+        with freeze_time("2026-03-02 09:01:00"):
+            order.action_timer_resume()  # a re-sent request does not restart the clock
+        with freeze_time("2026-03-02 09:06:00"):
+            order.action_complete()
+        # 37 + 6 = 43 minutes, rounded up to the quarter hour.
+        line = order.labor_line_ids
+        self.assertRecordValues(line, [{"technician_id": self.tech.id, "hours": 0.75, "from_timer": True}])
+        self.assertEqual(str(line.date), "2026-03-02")
+        self.assertEqual(order.labor_hours, 0.75)
+
+    def test_timer_under_a_minute_adds_no_time(self):
+        order = self._order()
+        with freeze_time("2026-03-02 08:00:00"):
+            order.action_start()
+        with freeze_time("2026-03-02 08:00:40"):
+            order.action_complete()
+        self.assertFalse(order.labor_line_ids)
+
+    def test_timer_after_reset_updates_the_same_line(self):
+        self.company.fse_timer_rounding_minutes = 5
+        order = self._order()
+        with freeze_time("2026-03-02 08:00:00"):
+            order.action_start()
+        with freeze_time("2026-03-02 08:21:00"):
+            order.action_complete()
+        self.assertAlmostEqual(order.labor_line_ids.hours, 25 / 60, places=2)
+        order.action_reset_draft()
+        with freeze_time("2026-03-02 10:00:00"):
+            order.action_start()
+        with freeze_time("2026-03-02 10:10:00"):
+            order.action_complete()
+        self.assertEqual(len(order.labor_line_ids), 1)
+        self.assertAlmostEqual(order.labor_line_ids.hours, 35 / 60, places=2)  # 21 + 10 = 31 min, up to 35
