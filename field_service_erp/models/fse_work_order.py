@@ -128,6 +128,9 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    signature = fields.Image(copy=False, max_width=1024, max_height=1024, help="The customer's signature on site.")
+    signed_by = fields.Char(copy=False, help="Name of the person who signed.")
+    signed_on = fields.Datetime(copy=False, readonly=True)
     # The work timer: the running segment's start, and the seconds of the segments before.
     timer_start = fields.Datetime(readonly=True, copy=False)
     timer_seconds = fields.Float(readonly=True, copy=False)
@@ -235,6 +238,8 @@ class FseWorkOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("signature"):
+            vals["signed_on"] = fields.Datetime.now()
         # A transition writes 'state' (with its dates); anything else on a closed order is refused.
         if "state" not in vals:
             editable = self._fse_fields_editable_when_locked()
@@ -443,6 +448,38 @@ class FseWorkOrder(models.Model):
     # Hooks: other features (stock, billing, sign-off) extend these instead of the actions.
     def _fse_check_before_complete(self):
         """Raise if the orders cannot be completed (checked after the state check)."""
+        # Reading which order types need a signature is configuration, not the user's data:
+        # technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
+        signed_types = {
+            company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
+        }
+        for order in self:
+            needs_signature = order.order_type in signed_types[order.company_id]
+            if needs_signature and not (order.signature and order.signed_by):
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s needs the customer's signature and name before it is completed.",
+                        name=order.name,
+                    )
+                )
+
+    def action_send_report(self):
+        """Open the e-mail to the customer with the service report attached."""
+        self.ensure_one()
+        template = self.env.ref("field_service_erp.mail_template_fse_service_report")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
 
     def _fse_after_complete(self):
         """Called once for all the orders just completed."""

@@ -22,6 +22,14 @@ class ResCompany(models.Model):
         help="Time measured by the work order timer is rounded up to this many minutes on the labor line.",
     )
 
+    fse_signature_type_ids = fields.Many2many(
+        "ir.model.fields.selection",
+        "res_company_fse_signature_type_rel",
+        string="Signature Required For",
+        domain=[("field_id.model", "=", "fse.work.order"), ("field_id.name", "=", "order_type")],
+        help="Work order types that cannot be completed without the customer's signature.",
+    )
+
     def _fse_default_stock_locations(self):
         """{company: stock location of its first warehouse}, in one query."""
         result = {}
