@@ -1,8 +1,10 @@
 import math
 from datetime import timedelta
+from urllib.parse import quote as url_quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 
 # The one transition table of the work order: action -> (states it may start from, target state).
 # Every action_* goes through _fse_transition(), which reads this table and nothing else.
@@ -128,6 +130,11 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # Scanning on the phone (camera, through the many2one_barcode widget): a serial or lot
+    # scanned adds that part; a product barcode adds one more of the product.
+    scan_lot_id = fields.Many2one("stock.lot", string="Scan Serial/Lot", store=False)
+    scan_product_id = fields.Many2one("product.product", string="Scan Part", store=False)
+    site_map_url = fields.Char(compute="_compute_site_map_url", string="Map")
     signature = fields.Image(copy=False, max_width=1024, max_height=1024, help="The customer's signature on site.")
     signed_by = fields.Char(copy=False, help="Name of the person who signed.")
     signed_on = fields.Datetime(copy=False, readonly=True)
@@ -185,6 +192,47 @@ class FseWorkOrder(models.Model):
         for order in self:
             done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
+
+    @api.depends("site_partner_id", "partner_id")
+    def _compute_site_map_url(self):
+        for order in self:
+            site = order.site_partner_id or order.partner_id
+            address = ", ".join(filter(None, [site.street, site.zip, site.city, site.country_id.name]))
+            order.site_map_url = (
+                f"https://www.openstreetmap.org/search?query={url_quote(address)}" if address else False
+            )
+
+    @api.onchange("scan_lot_id")
+    def _onchange_scan_lot_id(self):
+        lot = self.scan_lot_id
+        if not lot:
+            return None
+        self.scan_lot_id = False
+        same = self.part_line_ids.filtered(lambda line: line.lot_id == lot)
+        if same and lot.product_id.tracking == "serial":
+            return {
+                "warning": {
+                    "title": self.env._("Already recorded"),
+                    "message": self.env._("Serial %s is already on this order.", lot.name),
+                }
+            }
+        if same:
+            same[:1].quantity += 1
+        else:
+            self.part_line_ids = [Command.create({"product_id": lot.product_id.id, "lot_id": lot.id, "quantity": 1})]
+        return None
+
+    @api.onchange("scan_product_id")
+    def _onchange_scan_product_id(self):
+        product = self.scan_product_id
+        if not product:
+            return
+        self.scan_product_id = False
+        same = self.part_line_ids.filtered(lambda line: line.product_id == product and not line.lot_id)
+        if same:
+            same[:1].quantity += 1
+        else:
+            self.part_line_ids = [Command.create({"product_id": product.id, "quantity": 1})]
 
     @api.depends("timer_start")
     def _compute_timer_running(self):

@@ -84,6 +84,12 @@ class FseWorkOrderPart(models.Model):
         help="Quantity taken out of stock for this line, net of returns, in the line's unit.",
     )
     note = fields.Char()
+    qty_at_source = fields.Float(
+        string="On Hand",
+        compute="_compute_qty_at_source",
+        digits="Product Unit",
+        help="Free quantity of this part (and lot) at the source location, e.g. in the van.",
+    )
 
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "A part quantity must be positive.")
 
@@ -118,6 +124,25 @@ class FseWorkOrderPart(models.Model):
                 or stock_by_company.get(company)
                 or line.location_id
             )
+
+    @api.depends("product_id", "location_id", "lot_id")
+    def _compute_qty_at_source(self):
+        lines = self.filtered(lambda ln: ln.product_id.is_storable and ln.location_id)
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
+                ["product_id", "location_id", "lot_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        free = {}
+        for product, location, lot, quantity, reserved in groups:
+            for key in ((product, location, lot), (product, location, None)):
+                free[key] = free.get(key, 0.0) + quantity - reserved
+        for line in self:
+            line.qty_at_source = free.get((line.product_id, line.location_id, line.lot_id or None), 0.0)
 
     @api.depends("move_ids.state", "move_ids.quantity", "product_uom_id")
     def _compute_qty_consumed(self):

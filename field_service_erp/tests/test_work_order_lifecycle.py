@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from psycopg2.errors import CheckViolation
 
@@ -7,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.fse_work_order import WORK_ORDER_TRANSITIONS
 from .common import FseCommon
@@ -208,3 +210,55 @@ class TestWorkTimer(FseCommon):
             order.action_complete()
         self.assertEqual(len(order.labor_line_ids), 1)
         self.assertAlmostEqual(order.labor_line_ids.hours, 35 / 60, places=2)  # 21 + 10 = 31 min, up to 35
+
+
+@tagged("post_install", "-at_install")
+class TestOnSite(FseCommon):
+    def test_scanning_a_serial_adds_the_part_once(self):
+        valve = self.env["product.product"].create({"name": "Valve", "is_storable": True, "tracking": "serial"})
+        serial = self.env["stock.lot"].create({"name": "V-SCAN-1", "product_id": valve.id})
+        belt = self.env["product.product"].create({"name": "Belt", "is_storable": True, "barcode": "4006381333931"})
+        order = self._order()
+        with Form(order) as form:
+            form.scan_lot_id = serial
+            form.scan_lot_id = serial  # the same serial scanned twice
+            form.scan_product_id = belt
+            form.scan_product_id = belt
+        self.assertRecordValues(
+            order.part_line_ids.sorted("id"),
+            [
+                {"product_id": valve.id, "lot_id": serial.id, "quantity": 1.0},
+                {"product_id": belt.id, "lot_id": False, "quantity": 2.0},
+            ],
+        )
+        # The camera widget finds a product by its barcode and a lot by its serial.
+        self.assertEqual(self.env["product.product"].name_search("4006381333931")[0][0], belt.id)
+        self.assertEqual(self.env["stock.lot"].name_search("V-SCAN-1")[0][0], serial.id)
+
+    def test_on_hand_at_source_and_map_link(self):
+        part = self.env["product.product"].create({"name": "Filter", "is_storable": True})
+        stock = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(part, stock, 7)
+        self.site.write({"city": "Gent", "zip": "9000"})
+        order = self._order(
+            technician_id=self.tech_b.id, part_line_ids=[Command.create({"product_id": part.id, "quantity": 2})]
+        )
+        self.assertEqual(order.part_line_ids.qty_at_source, 7)
+        self.assertEqual(
+            order.site_map_url, "https://www.openstreetmap.org/search?query=Industrieweg%201%2C%209000%2C%20Gent"
+        )
+
+    def test_my_day_lists_the_technicians_coming_orders(self):
+        soon = self._order(scheduled_start=datetime.now(), scheduled_end=datetime.now() + timedelta(hours=1))
+        later = self._order(
+            scheduled_start=datetime.now() + timedelta(days=30),
+            scheduled_end=datetime.now() + timedelta(days=30, hours=1),
+        )
+        (soon | later).action_schedule()
+        action = self.env["ir.actions.act_window"]._for_xml_id("field_service_erp.action_fse_work_order_my_day")
+        domain = safe_eval(
+            action["domain"], {"uid": self.tech.id, "context_today": date.today, "relativedelta": relativedelta}
+        )
+        mine = self.env["fse.work.order"].with_user(self.tech).search(domain)
+        self.assertIn(soon, mine)
+        self.assertNotIn(later, mine)
