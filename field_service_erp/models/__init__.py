@@ -7,6 +7,8 @@ from . import stock_move
 from . import stock_picking
 from . import stock_warehouse
 from . import fse_installation
+from . import fse_checklist_item
+from . import fse_work_order_check
 from . import fse_work_order
 from . import fse_work_order_part
 from . import fse_work_order_labor

@@ -112,6 +112,7 @@ class FseWorkOrder(models.Model):
     )
     part_line_ids = fields.One2many("fse.work.order.part", "order_id", string="Parts", copy=True)
     labor_line_ids = fields.One2many("fse.work.order.labor", "order_id", string="Labor")
+    check_ids = fields.One2many("fse.work.order.check", "order_id", string="Checklist")
     labor_hours = fields.Float(compute="_compute_labor_hours", string="Hours Worked")
     move_ids = fields.One2many("stock.move", "fse_work_order_id", string="Stock Moves", readonly=True)
     move_count = fields.Integer(compute="_compute_move_count")
@@ -283,7 +284,9 @@ class FseWorkOrder(models.Model):
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("fse.work.order") or "/"
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        orders._fse_apply_checklist()
+        return orders
 
     def write(self, vals):
         if vals.get("signature"):
@@ -293,7 +296,41 @@ class FseWorkOrder(models.Model):
             editable = self._fse_fields_editable_when_locked()
             if set(vals) - editable:
                 self._fse_check_not_locked()
-        return super().write(vals)
+        res = super().write(vals)
+        if "order_type" in vals:
+            self._fse_apply_checklist(reset=True)
+        return res
+
+    def _fse_apply_checklist(self, reset=False):
+        """Give orders the checklist of their type (untouched lists only, when resetting)."""
+        orders = self.filtered(lambda o: o.state in ("draft", "scheduled"))
+        if reset:
+            untouched = orders.filtered(lambda o: not any(o.check_ids.mapped("done")))
+            untouched.check_ids.sudo().unlink()
+            orders = untouched
+        orders = orders.filtered(lambda o: not o.check_ids)
+        if not orders:
+            return
+        # Checklist templates are configuration that technicians may not read themselves.
+        items = (
+            self.env["fse.checklist.item"]
+            .sudo()
+            .search(
+                [
+                    ("order_type", "in", orders.mapped("order_type")),
+                    ("company_id", "in", [False, *orders.company_id.ids]),
+                ]
+            )
+        )
+        self.env["fse.work.order.check"].sudo().create(
+            [
+                {"order_id": order.id, "name": item.name, "sequence": item.sequence, "required": item.required}
+                for order in orders
+                for item in items
+                if item.order_type == order.order_type
+                and item.company_id in (order.company_id, self.env["res.company"])
+            ]
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
@@ -502,6 +539,15 @@ class FseWorkOrder(models.Model):
             company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
         }
         for order in self:
+            missing = order.check_ids.filtered(lambda c: c.required and not c.done)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s: tick the required check '%(check)s' before completing it.",
+                        name=order.name,
+                        check=missing[0].name,
+                    )
+                )
             needs_signature = order.order_type in signed_types[order.company_id]
             if needs_signature and not (order.signature and order.signed_by):
                 raise UserError(

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from psycopg2.errors import CheckViolation
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -262,3 +262,42 @@ class TestOnSite(FseCommon):
         mine = self.env["fse.work.order"].with_user(self.tech).search(domain)
         self.assertIn(soon, mine)
         self.assertNotIn(later, mine)
+
+
+@tagged("post_install", "-at_install")
+class TestChecklist(FseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["fse.checklist.item"].search([]).active = False
+        cls.env["fse.checklist.item"].create(
+            [
+                {"order_type": "corrective", "name": "Lock-out / tag-out done", "required": True, "sequence": 1},
+                {"order_type": "corrective", "name": "Area cleaned", "sequence": 2},
+                {"order_type": "inspection", "name": "Safety valves tested", "required": True},
+            ]
+        )
+
+    def test_required_checks_block_completion(self):
+        order = self._order(order_type="corrective")
+        self.assertEqual(order.check_ids.mapped("name"), ["Lock-out / tag-out done", "Area cleaned"])
+        order.with_user(self.tech).action_start()
+        with self.assertRaisesRegex(UserError, "tick the required check 'Lock-out / tag-out done'"):
+            order.with_user(self.tech).action_complete()
+        order.check_ids[0].with_user(self.tech).done = True
+        self.assertEqual(order.check_ids[0].done_by_id, self.tech)
+        order.with_user(self.tech).action_complete()  # the optional check may stay open
+        self.assertEqual(order.state, "done")
+        with self.assertRaisesRegex(UserError, "can no longer be changed"):
+            order.check_ids[1].done = True
+
+    def test_changing_the_type_of_a_draft_changes_its_checklist(self):
+        order = self._order(order_type="preventive")
+        self.assertFalse(order.check_ids)
+        order.order_type = "inspection"
+        self.assertEqual(order.check_ids.mapped("name"), ["Safety valves tested"])
+
+    def test_technician_cannot_tick_another_technicians_checks(self):
+        order = self._order(order_type="corrective", technician_id=self.tech_b.id)
+        with self.assertRaises(AccessError):
+            order.check_ids[0].with_user(self.tech).done = True
