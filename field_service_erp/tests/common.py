@@ -17,6 +17,8 @@ class FseCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        # Start from no checklist templates (demo data may hold some).
+        cls.env["fse.checklist.item"].search([]).active = False
         cls.customer = cls.env["res.partner"].create({"name": "Test Customer NV", "is_company": True})
         cls.site = cls.env["res.partner"].create(
             {

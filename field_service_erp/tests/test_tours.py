@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -12,6 +15,7 @@ class TestTechnicianTour(HttpCase):
             name="Tour Technician",
             groups="field_service_erp.group_fse_technician",
         )
+        self.env["fse.checklist.item"].search([]).active = False
         customer = self.env["res.partner"].create({"name": "Tour Bakery", "is_company": True})
         filter_part = self.env["product.product"].create({"name": "Tour Filter", "is_storable": True})
         tech.action_fse_create_van()
@@ -35,3 +39,53 @@ class TestTechnicianTour(HttpCase):
         self.assertEqual(order.move_ids.state, "done")
         self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
         self.assertEqual(other.state, "draft")  # not the technician's: untouched
+
+
+@tagged("post_install", "-at_install")
+class TestTechnicianPhoneTour(HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_phone_start_scan_sign_complete(self):
+        tech = new_test_user(
+            self.env,
+            login="phone_tech",
+            password="phone_tech_pw",
+            name="Phone Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        tech.action_fse_create_van()
+        self.env["fse.checklist.item"].search([]).active = False
+        installation_type = self.env["ir.model.fields.selection"].search(
+            [
+                ("field_id.model", "=", "fse.work.order"),
+                ("field_id.name", "=", "order_type"),
+                ("value", "=", "installation"),
+            ]
+        )
+        self.env.company.fse_signature_type_ids = installation_type
+        valve = self.env["product.product"].create({"name": "Phone Valve", "is_storable": True, "tracking": "serial"})
+        serial = self.env["stock.lot"].create({"name": "V-PHONE-1", "product_id": valve.id})
+        self.env["stock.quant"]._update_available_quantity(valve, tech.fse_van_location_id, 1, lot_id=serial)
+        customer = self.env["res.partner"].create({"name": "Phone Bakery", "is_company": True, "city": "Gent"})
+        order = self.env["fse.work.order"].create(
+            {
+                "partner_id": customer.id,
+                "technician_id": tech.id,
+                "order_type": "installation",
+                "scheduled_start": "2026-03-02 08:00:00",
+                "scheduled_end": "2026-03-02 10:00:00",
+            }
+        )
+        order.action_schedule()
+        order.scheduled_start = fields.Datetime.now()
+        order.scheduled_end = fields.Datetime.now() + timedelta(hours=1)
+        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone", login="phone_tech")
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.signed_by, "Jane Customer")
+        self.assertTrue(order.signature)
+        self.assertRecordValues(order.part_line_ids, [{"product_id": valve.id, "lot_id": serial.id, "quantity": 1}])
+        self.assertEqual(order.move_ids.state, "done")
+        self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
+        self.assertEqual(serial.location_id, customer.property_stock_customer)
