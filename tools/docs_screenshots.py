@@ -75,13 +75,24 @@ class Browser:
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
-    def shot(self, url, path, size, wait=4.0):
+    def shot(self, url, path, size, wait=4.0, clicks=()):
+        """Open url, click the given CSS selectors in turn ('selector::text' picks the element
+        containing text), and save a PNG."""
         width, height = size
         self.call(
             "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=width < 500
         )
         self.call("Page.navigate", url=url)
         time.sleep(wait)
+        for click in clicks:
+            selector, _sep, text = click.partition("::")
+            script = (
+                "(el => { if (el) { el.scrollIntoView(); el.click(); } })("
+                f"[...document.querySelectorAll({json.dumps(selector)})]"
+                f".find(e => e.textContent.includes({json.dumps(text)})))"
+            )
+            self.call("Runtime.evaluate", expression=script)
+            time.sleep(1.5)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         with open(path, "wb") as file:
             file.write(base64.b64decode(data))
@@ -90,6 +101,58 @@ class Browser:
     def close(self):
         self.process.terminate()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+PHONE = (390, 844)
+
+
+def find_id(url, sid, model, domain):
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"model": model, "method": "search", "args": [domain], "kwargs": {"limit": 1}},
+    }
+    request = urllib.request.Request(
+        f"{url}/web/dataset/call_kw",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json", "Cookie": f"session_id={sid}"},
+    )
+    return json.loads(urllib.request.urlopen(request).read())["result"][0]
+
+
+def technician_shots(browser, url, db, out):
+    """The phone screens of docs/technician-guide.md, as the demo technician Tom."""
+    sid = session_id(url, db, "tech", "tech")
+    browser.call("Network.setCookie", name="session_id", value=sid, url=url)
+    running = find_id(url, sid, "fse.work.order", [("state", "=", "in_progress")])
+    done = find_id(url, sid, "fse.work.order", [("state", "=", "done")])
+    my_day = f"{url}/odoo/action-field_service_erp.action_fse_work_order_my_day"
+    browser.shot(my_day, os.path.join(out, "phone-my-day.png"), PHONE, wait=10)
+    browser.shot(f"{my_day}/{running}", os.path.join(out, "phone-order.png"), PHONE, wait=5)
+    browser.shot(
+        f"{my_day}/{running}",
+        os.path.join(out, "phone-parts.png"),
+        PHONE,
+        wait=5,
+        clicks=[".o_notebook .nav-link::Parts"],
+    )
+    browser.shot(
+        f"{my_day}/{running}",
+        os.path.join(out, "phone-signature.png"),
+        PHONE,
+        wait=5,
+        clicks=[
+            ".o_notebook .nav-link::Sign-off",
+            "div[name='signature'] .o_signature",
+            ".modal .o_web_sign_auto_button",
+        ],
+    )
+    browser.shot(
+        f"{url}/report/html/field_service_erp.report_fse_service/{done}",
+        os.path.join(out, "phone-service-report.png"),
+        PHONE,
+        wait=5,
+    )
 
 
 def main():
@@ -129,6 +192,7 @@ def main():
                 browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size, wait=10)
                 warmed = True
             browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size)
+        technician_shots(browser, args.url, args.db, args.out)
     finally:
         browser.close()
 

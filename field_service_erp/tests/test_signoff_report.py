@@ -54,6 +54,8 @@ class TestSignoffAndReport(FseCommon):
             part_line_ids=[Command.create({"product_id": part.id, "quantity": 2})],
         )
         order.labor_line_ids.name = "Commissioning"
+        order.check_ids = [Command.create({"name": "Commissioning protocol completed", "done": True})]
+        order.message_post(body="Photo of the installed machine", attachments=[("machine-front.jpg", b"jpeg bytes")])
         order.write({"signature": SIGNATURE, "signed_by": "Jane Customer"})
         order.action_start()
         order.action_complete()
@@ -70,6 +72,9 @@ class TestSignoffAndReport(FseCommon):
             "Installed and commissioned",
             "Jane Customer",
             "Test Customer NV",
+            "☑",
+            "Commissioning protocol completed",
+            "machine-front.jpg",
         ):
             self.assertIn(expected, html)
         self.assertIn("data:image/png;base64", html)
