@@ -81,9 +81,11 @@ class TestTechnicianPhoneTour(HttpCase):
         order.scheduled_start = fields.Datetime.now()
         order.scheduled_end = fields.Datetime.now() + timedelta(hours=1)
         action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
-        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone", login="phone_tech")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone", login="phone_tech", timeout=240)
         self.assertEqual(order.state, "done")
         self.assertEqual(order.signed_by, "Jane Customer")
+        # Just over a minute of work, rounded up to the company's 15 minutes.
+        self.assertRecordValues(order.labor_line_ids, [{"technician_id": tech.id, "hours": 0.25, "from_timer": True}])
         self.assertTrue(order.signature)
         self.assertRecordValues(order.part_line_ids, [{"product_id": valve.id, "lot_id": serial.id, "quantity": 1}])
         self.assertEqual(order.move_ids.state, "done")

@@ -14,9 +14,19 @@ registry.category("web_tour.tours").add("fse_technician_phone", {
             trigger: ".o_form_view .o_statusbar_buttons button[name='action_start']",
             run: "click",
         },
+        // The job lasts a little over a minute, so the timer has something to record
+        // (a step may wait at most 60 s, hence two).
         {
-            content: "Started",
+            content: "Started: work for half a minute",
             trigger: ".o_form_view .o_statusbar_buttons button[name='action_complete']",
+            run: () => new Promise((resolve) => setTimeout(resolve, 31000)),
+            timeout: 40000,
+        },
+        {
+            content: "...and another half minute",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_complete']",
+            run: () => new Promise((resolve) => setTimeout(resolve, 31000)),
+            timeout: 40000,
         },
         {
             content: "Parts tab",
