@@ -77,8 +77,9 @@ class FseWorkOrder(models.Model):
         "invoice_line_ids.fse_billing_active",
     )
     def _compute_invoice_status(self):
+        rules = self.env["fse.billing.rule"]._fse_rules_for(self)  # one search for the batch
         for order in self:
-            expected = order._fse_billable_refs()
+            expected = order._fse_billable_refs(rules[order])
             if order.state != "done" or not expected:
                 order.invoice_status = "no"
                 continue
@@ -91,8 +92,9 @@ class FseWorkOrder(models.Model):
                 order.invoice_status = "to_invoice"
 
     def _compute_amount_to_invoice(self):
+        rules = self.env["fse.billing.rule"]._fse_rules_for(self)  # one search for the batch
         for order in self:
-            vals_list = order._fse_invoice_line_vals() if order.state == "done" else []
+            vals_list = order._fse_invoice_line_vals(rule=rules[order]) if order.state == "done" else []
             order.amount_to_invoice = sum(
                 v["quantity"] * v["price_unit"] * (1 - v.get("discount", 0.0) / 100) for v in vals_list
             )
@@ -120,15 +122,15 @@ class FseWorkOrder(models.Model):
         return 0.0, False
 
     # ------------------------------------------------------------------ pricing engine
-    def _fse_billable_refs(self):
+    def _fse_billable_refs(self, rule):
         """The sources this order bills: one ref per billable labor and part line, and the
-        call-out fee when its rule has one."""
+        call-out fee when its billing `rule` has one."""
         self.ensure_one()
         if not self.billable:
             return set()
         refs = {f"labor,{line.id}" for line in self.labor_line_ids if line.billable}
         refs |= {f"part,{line.id}" for line in self.part_line_ids if line.billable}
-        if refs and self.env["fse.billing.rule"]._fse_rules_for(self)[self].callout_product_id:
+        if refs and rule.callout_product_id:
             refs.add(f"callout,{self.id}")
         return refs
 
@@ -208,12 +210,12 @@ class FseWorkOrder(models.Model):
             )
         return items
 
-    def _fse_invoice_line_vals(self, exclude_refs=frozenset()):
-        """Invoice line values for everything this order still has to bill."""
+    def _fse_invoice_line_vals(self, rule, exclude_refs=frozenset()):
+        """Invoice line values for everything this order still has to bill under its billing
+        `rule` (callers look rules up once per batch with fse.billing.rule._fse_rules_for)."""
         self.ensure_one()
         if not self.billable:
             return []
-        rule = self.env["fse.billing.rule"]._fse_rules_for(self)[self]
         pricelist = self._fse_pricelist()
         currency = pricelist.currency_id or self.company_id.currency_id
         date = (self.date_done or fields.Datetime.now()).date()
@@ -349,9 +351,10 @@ class FseWorkOrder(models.Model):
             return self.env["account.move"]
         todo._fse_check_invoiceable()
         line_vals_by_order = {}
+        rules = self.env["fse.billing.rule"]._fse_rules_for(todo)
         for order in todo:
             billed = set(order.invoice_line_ids.filtered("fse_billing_active").mapped("fse_source_ref"))
-            line_vals_by_order[order] = order._fse_invoice_line_vals(exclude_refs=billed)
+            line_vals_by_order[order] = order._fse_invoice_line_vals(rules[order], exclude_refs=billed)
         todo._fse_check_income_accounts(line_vals_by_order)
         groups = defaultdict(lambda: self.env["fse.work.order"])
         for order in todo:

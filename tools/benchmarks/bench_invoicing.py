@@ -68,8 +68,9 @@ def main(env):
         orders = make_orders(env, count)
         # The same invoices, prepared by our engine but created bare (no links, no checks).
         bare_vals = []
+        rules = env["fse.billing.rule"]._fse_rules_for(orders)
         for order in orders:
-            lines = order._fse_invoice_line_vals()
+            lines = order._fse_invoice_line_vals(rules[order])
             for vals in lines:
                 for key in (
                     "fse_work_order_id",
