@@ -23,5 +23,8 @@ if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%
     fse_log "Creating benchmark database $DB with $MODULES (no demo data)"
     dropdb --if-exists "$DB"
     python -m odoo -c "$ODOO_RC" -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn
+else
+    # A reused database gets the current code's schema first (-u also updates the modules that depend on it).
+    python -m odoo -c "$ODOO_RC" -d "$DB" -u field_service_erp --stop-after-init --log-level=warn
 fi
 python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"
