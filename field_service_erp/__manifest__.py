@@ -6,7 +6,7 @@
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",
     "license": "LGPL-3",
-    "depends": ["stock_account", "mail", "web"],
+    "depends": ["stock_account", "mail", "web", "resource"],
     "data": [
         "security/fse_security.xml",
         "security/ir.model.access.csv",
@@ -19,6 +19,8 @@
         "views/fse_work_order_labor_views.xml",
         "views/fse_work_order_views.xml",
         "views/res_users_views.xml",
+        "views/fse_team_views.xml",
+        "views/fse_report_views.xml",
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/fse_menus.xml",

@@ -12,3 +12,4 @@ from . import fse_work_order_check
 from . import fse_work_order
 from . import fse_work_order_part
 from . import fse_work_order_labor
+from . import fse_team

@@ -5,3 +5,4 @@ from . import test_stock_consumption
 from . import test_concurrency
 from . import test_tours
 from . import test_signoff_report
+from . import test_reports
