@@ -1,0 +1,2 @@
+from . import fse_report_revenue
+from . import fse_report_utilisation
