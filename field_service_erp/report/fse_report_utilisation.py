@@ -89,7 +89,7 @@ class FseReportUtilisation(models.Model):
 
         return SQL(
             """
-            WITH techs AS (
+            WITH techs AS MATERIALIZED (
                 SELECT l.technician_id AS user_id,
                        u.company_id AS company_id,
                        date_trunc('month', MIN(l.date))::date AS first_day,
@@ -97,7 +97,7 @@ class FseReportUtilisation(models.Model):
                   FROM fse_work_order_labor l
                   JOIN res_users u ON u.id = l.technician_id
                  GROUP BY l.technician_id, u.company_id
-            ), tech_calendar AS (
+            ), tech_calendar AS MATERIALIZED (
                 SELECT t.user_id, t.company_id, t.first_day, t.last_day, r.id AS resource_id,
                        COALESCE(r.calendar_id, c.resource_calendar_id) AS calendar_id,
                        (SELECT MIN(rel.team_id)
