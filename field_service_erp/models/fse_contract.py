@@ -322,16 +322,21 @@ class FseContract(models.Model):
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         while remaining:
             contracts = self.search(domain, limit=batch_size)
-            for contract in contracts:
-                if contract.auto_renew and contract.term_months:
-                    while contract.date_end < today:
-                        contract.action_renew()
-                else:
-                    contract._fse_transition("expire").write({"state": "expired"})
+            contracts._fse_renew_or_expire(today)
             remaining = self.search_count(domain)
             if not self.env["ir.cron"]._commit_progress(len(contracts), remaining=remaining):
                 break
         return True
+
+    def _fse_renew_or_expire(self, today):
+        """Contracts whose term ended before `today`: renew them (as many terms as needed)
+        when they auto-renew, otherwise expire them."""
+        for contract in self.filtered(lambda c: c.state == "running" and c.date_end and c.date_end < today):
+            if contract.auto_renew and contract.term_months:
+                while contract.date_end < today:
+                    contract.action_renew()
+            else:
+                contract._fse_transition("expire").write({"state": "expired"})
 
     # ------------------------------------------------------------------ rules used by orders
     def _fse_coverage_reason(self):
