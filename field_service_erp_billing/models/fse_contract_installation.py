@@ -11,10 +11,15 @@ class FseContractInstallation(models.Model):
         return coverages
 
     def write(self, vals):
-        before = [d for c in self for d in (c.date_from, c.date_to) if d]
+        # The earliest day whose coverage changes: the old or new start, the old or new end.
+        fields_changed = [f for f in ("date_from", "date_to") if f in vals]
+        if "installation_id" in vals:
+            fields_changed = ["date_from"]
+        before = {c: [c[f] for f in fields_changed] for c in self}
         res = super().write(vals)
-        if {"date_from", "date_to", "installation_id"} & set(vals):
-            self._fse_flag_billed_change(before + [d for c in self for d in (c.date_from, c.date_to) if d])
+        for coverage in self:
+            days = [d for d in before[coverage] + [coverage[f] for f in fields_changed] if d]
+            coverage._fse_flag_billed_change(days)
         return res
 
     def unlink(self):
