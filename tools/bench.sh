@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (query counts and timings), each on its own database that this script
-# creates once and reuses:  tools/bench.sh parts|invoicing|reporting
+# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 fse_setup requirements-test.txt
 
@@ -15,6 +15,11 @@ case "${1:-}" in
         MODULES="field_service_erp_billing"
         SCRIPT="$FSE_ROOT/tools/benchmarks/bench_invoicing.py"
         ;;
+    contracts)
+        DB="${FSE_BENCH_DB:-fse_bench_contracts}"
+        MODULES="field_service_erp_billing"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_contracts.py"
+        ;;
     reporting)
         DB="${FSE_BENCH_DB:-fse_bench_reporting}"
         MODULES="field_service_erp_billing"
@@ -23,7 +28,7 @@ case "${1:-}" in
         PRE_SCRIPT="$FSE_ROOT/tools/benchmarks/gen_reporting_data.py"
         ;;
     *)
-        fse_die "usage: tools/bench.sh parts|invoicing|reporting"
+        fse_die "usage: tools/bench.sh parts|invoicing|contracts|reporting"
         ;;
 esac
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then

@@ -12,4 +12,9 @@ from . import fse_work_order_check
 from . import fse_work_order
 from . import fse_work_order_part
 from . import fse_work_order_labor
+from . import fse_contract
+from . import fse_contract_installation
+from . import fse_maintenance_plan
+from . import fse_maintenance_plan_part
+from . import fse_meter_reading
 from . import fse_team

@@ -84,6 +84,16 @@ class FseInstallation(models.Model):
         default=lambda self: self.env.company,
     )
     note = fields.Html()
+    coverage_ids = fields.One2many("fse.contract.installation", "installation_id", string="Contract Coverage")
+    contract_id = fields.Many2one(
+        "fse.contract",
+        compute="_compute_contract_id",
+        string="Active Contract",
+        help="The running contract covering it today.",
+    )
+    plan_ids = fields.One2many("fse.maintenance.plan", "installation_id", string="Maintenance Plans")
+    meter_reading_ids = fields.One2many("fse.meter.reading", "installation_id", string="Meter Readings")
+    meter_value = fields.Float(compute="_compute_meter_value", string="Meter", digits=(16, 1))
 
     # The database guarantees the "one active installation per serial" rule even under
     # concurrent imports; the Python constraint below gives users a readable message.
@@ -123,6 +133,16 @@ class FseInstallation(models.Model):
         if positive:
             return [("warranty_end_date", ">=", today)]
         return ["|", ("warranty_end_date", "=", False), ("warranty_end_date", "<", today)]
+
+    def _compute_contract_id(self):
+        covering = self.env["fse.contract"]._fse_contracts_covering(self, fields.Date.context_today(self))
+        for inst in self:
+            inst.contract_id = covering.get(inst, False)
+
+    def _compute_meter_value(self):
+        readings = self.env["fse.meter.reading"]._fse_last_readings(self)
+        for inst in self:
+            inst.meter_value = readings[inst][1].value if inst in readings else 0.0
 
     def _compute_work_order_count(self):
         counts = dict(

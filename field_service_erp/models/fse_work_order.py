@@ -1,10 +1,12 @@
 import math
+from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import quote as url_quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 # The one transition table of the work order: action -> (states it may start from, target state).
 # Every action_* goes through _fse_transition(), which reads this table and nothing else.
@@ -144,12 +146,63 @@ class FseWorkOrder(models.Model):
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
     color = fields.Integer()
+    date_reported = fields.Datetime(
+        string="Reported On",
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+        help="When the customer called: the SLA response time counts from here.",
+    )
+    duration_estimate = fields.Float(string="Estimated Hours")
+    # Contract and preventive plan.
+    contract_id = fields.Many2one(
+        "fse.contract",
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('partner_id', '=', partner_id), ('state', '=', 'running')]",
+        help="The running contract covering the machine on the order's date.",
+    )
+    plan_id = fields.Many2one(
+        "fse.maintenance.plan", string="Maintenance Plan", readonly=True, copy=False, ondelete="set null"
+    )
+    plan_occurrence = fields.Integer(readonly=True, copy=False, help="Which visit of its plan this order is.")
+    plan_due_date = fields.Date(string="Due Date", readonly=True, copy=False, index="btree_not_null")
+    sla_deadline = fields.Datetime(
+        string="Respond By",
+        compute="_compute_sla_deadline",
+        store=True,
+        index="btree_not_null",
+        help="Corrective orders under a contract with an SLA: the technician must start before this.",
+    )
+    sla_status = fields.Selection(
+        [("none", "No SLA"), ("pending", "Waiting"), ("on_time", "On Time"), ("late", "Late")],
+        string="SLA",
+        compute="_compute_sla_status",
+        store=True,
+        index=True,
+    )
+    sla_late = fields.Boolean(
+        string="SLA Late",
+        compute="_compute_sla_late",
+        search="_search_sla_late",
+        help="Started late, or not yet started and late.",
+    )
 
     _scheduled_dates_ordered = models.Constraint(
         "CHECK(scheduled_end IS NULL OR scheduled_start IS NULL OR scheduled_end >= scheduled_start)",
         "The scheduled end must come after the scheduled start.",
     )
     _name_company_unique = models.UniqueIndex("(name, company_id)", "Work order references must be unique.")
+    # A preventive visit exists once per plan, machine and occurrence (its due date), whoever creates it.
+    _plan_visit_unique = models.UniqueIndex(
+        "(plan_id, installation_id, plan_occurrence) WHERE plan_id IS NOT NULL",
+        "This preventive visit already exists.",
+    )
     # Technicians' "my day" and the dispatch board filter on these columns together.
     _technician_schedule_idx = models.Index("(technician_id, state, scheduled_start)")
 
@@ -169,6 +222,53 @@ class FseWorkOrder(models.Model):
                 order.site_partner_id.commercial_partner_id != order.partner_id.commercial_partner_id
             ):
                 order.site_partner_id = order.partner_id.address_get(["delivery"])["delivery"]
+
+    @api.depends("installation_id", "plan_due_date")
+    def _compute_contract_id(self):
+        by_day = {}
+        for order in self:
+            if not order.installation_id:
+                order.contract_id = False
+                continue
+            day = order.plan_due_date or fields.Date.context_today(order, order.date_reported)
+            by_day.setdefault(day, self.browse())
+            by_day[day] |= order
+        for day, orders in by_day.items():
+            covering = self.env["fse.contract"]._fse_contracts_covering(orders.installation_id, day)
+            for order in orders:
+                order.contract_id = covering.get(order.installation_id, False)
+
+    @api.depends("contract_id.sla_response_hours", "contract_id.resource_calendar_id", "order_type", "date_reported")
+    def _compute_sla_deadline(self):
+        for order in self:
+            if order.order_type == "corrective" and order.contract_id:
+                order.sla_deadline = order.contract_id._fse_sla_deadline(order.date_reported)
+            else:
+                order.sla_deadline = False
+
+    @api.depends("sla_deadline", "date_started", "state")
+    def _compute_sla_status(self):
+        for order in self:
+            if not order.sla_deadline or (order.state == "cancel" and not order.date_started):
+                order.sla_status = "none"
+            elif not order.date_started:
+                order.sla_status = "pending"
+            else:
+                order.sla_status = "on_time" if order.date_started <= order.sla_deadline else "late"
+
+    @api.depends("sla_status", "sla_deadline")
+    def _compute_sla_late(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.sla_late = order.sla_status == "late" or (order.sla_status == "pending" and order.sla_deadline < now)
+
+    def _search_sla_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        domain = Domain("sla_status", "=", "late") | (
+            Domain("sla_status", "=", "pending") & Domain("sla_deadline", "<", fields.Datetime.now())
+        )
+        return domain if (operator == "=") == value else ~domain
 
     @api.depends("scheduled_start", "scheduled_end")
     def _compute_scheduled_hours(self):
@@ -260,7 +360,7 @@ class FseWorkOrder(models.Model):
     @api.onchange("scheduled_start")
     def _onchange_scheduled_start(self):
         if self.scheduled_start and (not self.scheduled_end or self.scheduled_end < self.scheduled_start):
-            self.scheduled_end = self.scheduled_start + timedelta(hours=1)
+            self.scheduled_end = self.scheduled_start + timedelta(hours=self.duration_estimate or 1)
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("installation_id", "partner_id")
@@ -280,13 +380,40 @@ class FseWorkOrder(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        unnamed = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("fse.work.order") or "/"
+                unnamed[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in unnamed.items():
+            names = self._fse_next_names(self.env["res.company"].browse(company_id), len(company_vals))
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name
         orders = super().create(vals_list)
         orders._fse_apply_checklist()
         return orders
+
+    @api.model
+    def _fse_next_names(self, company, count):
+        """`count` references from the company's work order sequence, drawn at once when the
+        sequence allows it (a plain PostgreSQL sequence), one by one otherwise."""
+        Sequence = self.env["ir.sequence"].with_company(company)
+        sequence = Sequence.sudo().search(
+            [("code", "=", "fse.work.order"), ("company_id", "in", [company.id, False])], order="company_id", limit=1
+        )
+        if not sequence:
+            return ["/"] * count
+        if count == 1 or sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        self.env.cr.execute(
+            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _fse_create_planned(self, vals_list):
+        """Create planned visits in one batch, without a creation message or follower each
+        (the plan is their trace)."""
+        return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
 
     def write(self, vals):
         if vals.get("signature"):

@@ -30,6 +30,12 @@ class ResCompany(models.Model):
         help="Work order types that cannot be completed without the customer's signature.",
     )
 
+    fse_plan_horizon_days = fields.Integer(
+        string="Plan Visits Ahead (days)",
+        default=30,
+        help="Preventive visits due within this many days are created as work orders.",
+    )
+
     def _fse_default_stock_locations(self):
         """{company: stock location of its first warehouse}, in one query."""
         result = {}

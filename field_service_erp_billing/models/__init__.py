@@ -7,3 +7,8 @@ from . import account_move_line
 from . import fse_work_order_labor
 from . import fse_work_order_part
 from . import fse_work_order
+from . import fse_contract
+from . import fse_contract_line
+from . import fse_contract_period
+from . import fse_contract_installation
+from . import stock_move

@@ -10,6 +10,9 @@ class AccountMove(models.Model):
         compute="_compute_fse_work_order_ids",
     )
     fse_work_order_count = fields.Integer(compute="_compute_fse_work_order_ids")
+    fse_contract_id = fields.Many2one(
+        "fse.contract", string="Service Contract", index="btree_not_null", copy=False, readonly=True
+    )
 
     @api.depends("invoice_line_ids.fse_work_order_id")
     def _compute_fse_work_order_ids(self):

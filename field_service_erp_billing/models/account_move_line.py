@@ -11,6 +11,17 @@ class AccountMoveLine(models.Model):
     fse_part_id = fields.Many2one("fse.work.order.part", index="btree_not_null", copy=False, ondelete="set null")
     # "labor,<id>", "part,<id>" or "callout,<order id>": what this line bills, once.
     fse_source_ref = fields.Char(copy=False, index="btree_not_null")
+    # Contracts: the contract the line bills under, the fee and period it bills, and what its
+    # coverage consumed of the contract's allowances (included hours or visits, yearly cap).
+    fse_contract_id = fields.Many2one("fse.contract", string="Contract", index="btree_not_null", copy=False)
+    fse_contract_line_id = fields.Many2one("fse.contract.line", copy=False, ondelete="set null")
+    fse_contract_period_id = fields.Many2one(
+        "fse.contract.period", index="btree_not_null", copy=False, ondelete="set null"
+    )
+    fse_contract_covered = fields.Boolean(copy=False, help="The contract's coverage applies to this line.")
+    fse_coverage_date = fields.Date(copy=False, help="Date of the work billed, for the contract's allowances.")
+    fse_included_qty = fields.Float(copy=False, help="Hours or visits taken from the contract's allowance.")
+    fse_covered_amount = fields.Monetary(copy=False, help="Value the contract covered on this line.")
     fse_billing_active = fields.Boolean(
         compute="_compute_fse_billing_active",
         store=True,
@@ -24,11 +35,13 @@ class AccountMoveLine(models.Model):
         "This work order line is already invoiced.",
     )
 
-    @api.depends("move_id.state", "move_id.payment_state", "fse_source_ref")
+    @api.depends("move_id.state", "move_id.payment_state", "fse_source_ref", "fse_contract_id")
     def _compute_fse_billing_active(self):
         for line in self:
             line.fse_billing_active = bool(
-                line.fse_source_ref and line.move_id.state != "cancel" and line.move_id.payment_state != "reversed"
+                (line.fse_source_ref or line.fse_contract_id)
+                and line.move_id.state != "cancel"
+                and line.move_id.payment_state != "reversed"
             )
 
     def _copy_data_extend_business_fields(self, values):

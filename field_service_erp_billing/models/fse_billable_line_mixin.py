@@ -31,10 +31,18 @@ class FseBillableLineMixin(models.AbstractModel):
         for line in self:
             line.billable = line.order_id.billable
 
-    @api.depends("order_id.installation_id.warranty_end_date", "order_id.order_type", "order_id.scheduled_start")
+    @api.depends(
+        "order_id.installation_id.warranty_end_date",
+        "order_id.order_type",
+        "order_id.scheduled_start",
+        "order_id.contract_id",
+        "product_id",
+    )
     def _compute_coverage(self):
         for line in self:
-            line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage(self._fse_cost_type)
+            line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage(
+                self._fse_cost_type, line.product_id
+            )
 
     @api.model
     def _fse_fields_editable_when_locked(self):

@@ -54,6 +54,14 @@ class FseWorkOrder(models.Model):
     )
 
     # ------------------------------------------------------------------ computes
+    @api.depends("contract_id.analytic_account_id")
+    def _compute_analytic_distribution(self):
+        """Orders under a contract post to its analytic account (revenue, parts, labor)."""
+        for order in self:
+            account = order.contract_id.analytic_account_id
+            if account:
+                order.analytic_distribution = {str(account.id): 100}
+
     @api.depends("partner_id")
     def _compute_invoice_partner_id(self):
         for order in self:
@@ -93,10 +101,14 @@ class FseWorkOrder(models.Model):
 
     def _compute_amount_to_invoice(self):
         rules = self.env["fse.billing.rule"]._fse_rules_for(self)  # one search for the batch
+        vals_by_order = {
+            order: order._fse_invoice_line_vals(rule=rules[order]) for order in self if order.state == "done"
+        }
+        self._fse_apply_contract_allowances(vals_by_order)
         for order in self:
-            vals_list = order._fse_invoice_line_vals(rule=rules[order]) if order.state == "done" else []
             order.amount_to_invoice = sum(
-                v["quantity"] * v["price_unit"] * (1 - v.get("discount", 0.0) / 100) for v in vals_list
+                v["quantity"] * v["price_unit"] * (1 - v.get("discount", 0.0) / 100)
+                for v in vals_by_order.get(order, [])
             )
 
     @api.model
@@ -110,16 +122,104 @@ class FseWorkOrder(models.Model):
         }
 
     # ------------------------------------------------------------------ coverage
-    def _fse_coverage(self, cost_type):
-        """(percent covered, reason) for a cost type ("labor", "parts", "callout").
-        A corrective order on a machine under warranty at the order's date is fully covered.
-        Other modules (contracts) extend this."""
+    def _fse_coverage(self, cost_type, product=None):
+        """(percent covered, reason) for a cost type ("labor", "parts", "callout") and product.
+        Warranty first: a corrective order on a machine under warranty at the order's date is
+        fully covered. Then the contract: preventive visits it plans are included; otherwise
+        its percentages, except for excluded product categories. Included hours or visits and
+        the yearly cap are applied when invoicing (_fse_apply_contract_allowances)."""
         self.ensure_one()
         inst = self.installation_id
         when = (self.date_done or self.scheduled_start or fields.Datetime.now()).date()
         if self.order_type == "corrective" and inst.warranty_end_date and inst.warranty_end_date >= when:
             return 100.0, self.env._("Warranty until %s", inst.warranty_end_date.strftime("%Y-%m-%d"))
-        return 0.0, False
+        contract = self.contract_id
+        if not contract:
+            return 0.0, False
+        if product and contract.excluded_categ_ids:
+            excluded = {str(categ.id) for categ in contract.excluded_categ_ids}
+            if excluded & set((product.categ_id.parent_path or "").strip("/").split("/")):
+                return 0.0, False
+        if cost_type in ("labor", "callout") and self.plan_id.contract_id == contract and contract.preventive_included:
+            return 100.0, self.env._("Contract %s: planned visit included", contract.name)
+        percent = {
+            "labor": contract.labor_coverage_percent,
+            "parts": contract.parts_coverage_percent,
+            "callout": 100.0 if contract.callout_covered else 0.0,
+        }[cost_type]
+        return percent, contract._fse_coverage_reason()
+
+    def _fse_apply_contract_allowances(self, vals_by_order):
+        """Apply the contracts' included hours or visits and yearly cap to the invoice line
+        values of these orders (a {order: [vals]} dict changed in place), oldest work first,
+        counting what earlier invoices already used."""
+        orders = self.browse([o.id for o, vals in vals_by_order.items() if o.contract_id and vals])
+        if not orders:
+            return
+        usage = orders.contract_id._fse_allowance_usage()
+        for order in orders.sorted(lambda o: (o.date_done or fields.Datetime.now(), o.id)):
+            contract = order.contract_id
+            day = (order.date_done or fields.Datetime.now()).date()
+            covered = [v for v in vals_by_order[order] if v.get("fse_contract_covered")]
+            if contract.included_quantity and covered:
+                self._fse_apply_included(contract, day, covered, usage[contract])
+            if contract.yearly_cap:
+                self._fse_apply_cap(contract, day, covered, usage[contract])
+
+    def _fse_apply_included(self, contract, day, covered, usage):
+        start, end = contract._fse_allowance_window(day, contract.included_period)
+        used = sum(qty for date, qty, _amount in usage if start <= date <= end)
+        remaining = max(0.0, contract.included_quantity - used)
+        labor = [v for v in covered if v.get("fse_labor_id")]
+        if contract.included_unit == "visits":
+            if remaining < 1 or not labor:
+                return
+            for vals in covered:
+                if vals.get("fse_labor_id") or vals["fse_source_ref"].startswith("callout,"):
+                    vals["discount"] = 100.0
+                    vals["name"] += "\n" + self.env._(
+                        "Visit included in the contract (%(left)s left until %(end)s)",
+                        left=f"{remaining - 1:g}",
+                        end=fields.Date.to_string(end),
+                    )
+            labor[0]["fse_included_qty"] = 1.0
+            usage.append((day, 1.0, 0.0))
+            return
+        for vals in labor:
+            hours = min(remaining, vals["quantity"])
+            if hours <= 0:
+                break
+            quantity = vals["quantity"]
+            vals["discount"] = round((hours * 100 + (quantity - hours) * vals.get("discount", 0.0)) / quantity, 2)
+            vals["fse_included_qty"] = hours
+            remaining -= hours
+            usage.append((day, hours, 0.0))
+            vals["name"] += "\n" + self.env._(
+                "%(hours)s h included in the contract (%(left)s h left until %(end)s)",
+                hours=f"{hours:g}",
+                left=f"{remaining:g}",
+                end=fields.Date.to_string(end),
+            )
+
+    def _fse_apply_cap(self, contract, day, covered, usage):
+        start, end = contract._fse_allowance_window(day, "year")
+        used = sum(amount for date, _qty, amount in usage if start <= date <= end)
+        currency = contract.currency_id
+        for vals in covered:
+            gross = vals["price_unit"] * vals["quantity"]
+            amount = currency.round(gross * vals.get("discount", 0.0) / 100)
+            if used + amount > contract.yearly_cap:
+                allowed = max(0.0, contract.yearly_cap - used)
+                vals["discount"] = round(allowed / gross * 100, 2) if gross else 0.0
+                amount = currency.round(gross * vals["discount"] / 100)
+                vals["name"] += "\n" + self.env._(
+                    "Yearly cap of %(cap)s reached: %(allowed)s covered",
+                    cap=f"{contract.yearly_cap:.2f}",
+                    allowed=f"{amount:.2f}",
+                )
+            vals["fse_covered_amount"] = amount
+            used += amount
+            usage.append((day, 0.0, amount))
 
     # ------------------------------------------------------------------ pricing engine
     def _fse_billable_refs(self, rule):
@@ -204,7 +304,7 @@ class FseWorkOrder(models.Model):
                     "uom": rule.callout_product_id.uom_id,
                     "rate": 1.0,
                     "notes": [],
-                    "coverage": self._fse_coverage("callout"),
+                    "coverage": self._fse_coverage("callout", rule.callout_product_id),
                     "label": False,
                 },
             )
@@ -272,6 +372,10 @@ class FseWorkOrder(models.Model):
             vals["fse_part_id"] = item["source"].id
         if self.analytic_distribution:
             vals["analytic_distribution"] = self.analytic_distribution
+        if self.contract_id:
+            vals["fse_contract_id"] = self.contract_id.id
+            vals["fse_coverage_date"] = date
+            vals["fse_contract_covered"] = reason == self.contract_id._fse_coverage_reason()
         return vals
 
     def _fse_invoice_group_key(self):
@@ -355,6 +459,8 @@ class FseWorkOrder(models.Model):
         for order in todo:
             billed = set(order.invoice_line_ids.filtered("fse_billing_active").mapped("fse_source_ref"))
             line_vals_by_order[order] = order._fse_invoice_line_vals(rules[order], exclude_refs=billed)
+        todo.contract_id.sudo()._fse_lock()  # allowances used by concurrent invoicing serialize here
+        todo._fse_apply_contract_allowances(line_vals_by_order)
         todo._fse_check_income_accounts(line_vals_by_order)
         groups = defaultdict(lambda: self.env["fse.work.order"])
         for order in todo:

@@ -18,3 +18,19 @@ class ResCompany(models.Model):
         string="Approve Before Invoicing",
         help="Completed work orders must be approved by the back office before they can be invoiced.",
     )
+
+    fse_contract_analytic_plan_id = fields.Many2one(
+        "account.analytic.plan",
+        string="Contract Analytic Plan",
+        help="Analytic plan of the accounts created for service contracts (created when first needed).",
+    )
+
+    def _fse_contract_analytic_plan(self):
+        """The plan contract analytic accounts go in: the company's, created once if unset."""
+        self.ensure_one()
+        if not self.fse_contract_analytic_plan_id:
+            # Analytic plans are accounting configuration; creating the company's one on first
+            # use is the system's own set-up step, whoever confirms the first contract.
+            plan = self.env["account.analytic.plan"].sudo().create({"name": self.env._("Service Contracts")})
+            self.sudo().fse_contract_analytic_plan_id = plan
+        return self.fse_contract_analytic_plan_id
