@@ -27,6 +27,7 @@ class FseReportConsumption(models.Model):
     installation_id = fields.Many2one("fse.installation", string="Machine", readonly=True)
     technician_id = fields.Many2one("res.users", readonly=True)
     team_id = fields.Many2one("fse.team", readonly=True)
+    contract_id = fields.Many2one("fse.contract", readonly=True)
     product_id = fields.Many2one("product.product", string="Part", readonly=True)
     categ_id = fields.Many2one("product.category", string="Part Category", readonly=True)
     location_id = fields.Many2one(
@@ -54,6 +55,7 @@ class FseReportConsumption(models.Model):
                    wo.installation_id AS installation_id,
                    wo.technician_id AS technician_id,
                    wo.team_id AS team_id,
+                   wo.contract_id AS contract_id,
                    m.product_id AS product_id,
                    pt.categ_id AS categ_id,
                    CASE WHEN m.origin_returned_move_id IS NULL THEN m.location_id

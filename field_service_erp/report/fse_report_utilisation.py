@@ -38,6 +38,7 @@ class FseReportUtilisation(models.Model):
     team_id = fields.Many2one("fse.team", readonly=True)
     order_id = fields.Many2one("fse.work.order", string="Work Order", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    contract_id = fields.Many2one("fse.contract", readonly=True)
     order_type = fields.Selection(selection=ORDER_TYPE, readonly=True)
     row_type = fields.Selection(
         [("available", "Working Time"), ("labor", "Labor Line"), ("order", "Work Order")],
@@ -73,7 +74,7 @@ class FseReportUtilisation(models.Model):
         aggregator="avg",
         digits=(16, 2),
         readonly=True,
-        help="From the order's creation to its start, for started orders.",
+        help="From when the order was reported (Reported On) to its start, for started orders.",
     )
 
     def _fse_extra_columns(self):
@@ -146,15 +147,16 @@ class FseReportUtilisation(models.Model):
                  GROUP BY s.user_id, s.company_id, s.team_id, s.day
             ), corrective AS (
                 SELECT wo.id,
-                       LEAD(wo.create_date) OVER (
-                           PARTITION BY wo.installation_id ORDER BY wo.create_date, wo.id
+                       LEAD(wo.date_reported) OVER (
+                           PARTITION BY wo.installation_id ORDER BY wo.date_reported, wo.id
                        ) AS next_failure
                   FROM fse_work_order wo
                  WHERE wo.order_type = 'corrective' AND wo.state != 'cancel' AND wo.installation_id IS NOT NULL
             )
             SELECT 4 * ((av.user_id::bigint << 24) + (av.day - DATE '2000-01-01')) + 3 AS id,
                    av.day AS date, av.company_id, av.user_id AS technician_id, av.team_id,
-                   NULL::int AS order_id, NULL::int AS partner_id, NULL::varchar AS order_type,
+                   NULL::int AS order_id, NULL::int AS partner_id, NULL::int AS contract_id,
+                   NULL::varchar AS order_type,
                    'available' AS row_type,
                    av.hours AS hours_available, 0.0 AS hours_logged, 0.0 AS hours_travel, 0 AS travel_count,
                    0 AS corrective_count, 0 AS first_time_fix_count, 0.0 AS response_hours, 0 AS response_count,
@@ -163,7 +165,7 @@ class FseReportUtilisation(models.Model):
               FROM available av
              UNION ALL
             SELECT 4 * l.id::bigint + 1, l.date, l.company_id, l.technician_id, wo.team_id,
-                   wo.id, wo.partner_id, wo.order_type, 'labor',
+                   wo.id, wo.partner_id, wo.contract_id, wo.order_type, 'labor',
                    0.0, l.hours,
                    CASE WHEN l.labor_type = 'travel' THEN l.hours ELSE 0.0 END,
                    CASE WHEN l.labor_type = 'travel' THEN 1 ELSE 0 END,
@@ -172,14 +174,14 @@ class FseReportUtilisation(models.Model):
               JOIN fse_work_order wo ON wo.id = l.order_id
              UNION ALL
             SELECT 4 * wo.id::bigint + 2, wo.date_done::date, wo.company_id, wo.technician_id, wo.team_id,
-                   wo.id, wo.partner_id, wo.order_type, 'order',
+                   wo.id, wo.partner_id, wo.contract_id, wo.order_type, 'order',
                    0.0, 0.0, 0.0, 0,
                    CASE WHEN cor.id IS NOT NULL THEN 1 ELSE 0 END,
                    CASE WHEN cor.id IS NOT NULL
                          AND (cor.next_failure IS NULL OR cor.next_failure > wo.date_done + interval '30 days')
                         THEN 1 ELSE 0 END,
                    CASE WHEN wo.date_started IS NOT NULL
-                        THEN GREATEST(0, EXTRACT(EPOCH FROM wo.date_started - wo.create_date) / 3600.0)
+                        THEN GREATEST(0, EXTRACT(EPOCH FROM wo.date_started - wo.date_reported) / 3600.0)
                         ELSE 0.0 END,
                    CASE WHEN wo.date_started IS NOT NULL THEN 1 ELSE 0 END,
                    0.0, 0.0, 0.0, 0.0 %(other_cols)s

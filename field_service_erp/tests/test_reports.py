@@ -16,10 +16,10 @@ class FseReportCommon(FseCommon):
     part-time calendar (Mon-Wed 8-12 UTC) and two hours off on Tuesday 10 March.
 
     Orders (create, start, done are forced to known times):
-      O1 corrective, machine 1, Tech A: created 1 Mar 10:00, started 2 Mar 08:00, done 2 Mar 12:00;
+      O1 corrective, machine 1, Tech A: reported 1 Mar 10:00, started 2 Mar 08:00, done 2 Mar 12:00;
          3 h work + 1 h travel on 2 Mar; 3 filters consumed, 1 returned.
-      O2 corrective, machine 1, Tech A: created 21 Mar 10:00, started 12:00, done 16:00; 2 h work.
-      O3 preventive, machine 2 (customer 2), Tech B: created 3 Mar 08:00, started 10:00, done 11:00;
+      O2 corrective, machine 1, Tech A: reported 21 Mar 10:00, started 12:00, done 16:00; 2 h work.
+      O3 preventive, machine 2 (customer 2), Tech B: reported 3 Mar 08:00, started 10:00, done 11:00;
          3 h work + 0.5 h travel on 3 Mar.
       OB corrective in company B, Tech C: 2 h work on 4 Mar."""
 
@@ -174,8 +174,9 @@ class FseReportCommon(FseCommon):
     def _set_times(cls, order, created, started, done):
         cls.env.flush_all()
         cls.env.cr.execute(
-            "UPDATE fse_work_order SET create_date = %s, date_started = %s, date_done = %s WHERE id = %s",
-            (created, started, done, order.id),
+            "UPDATE fse_work_order SET create_date = %s, date_reported = %s, date_started = %s, date_done = %s "
+            "WHERE id = %s",
+            (created, created, started, done, order.id),
         )
         cls.env.invalidate_all()
 
@@ -289,15 +290,17 @@ class TestServiceReports(FseReportCommon):
             "avg_downtime_hours:avg",
             "mtbf_days:avg",
             "out_of_warranty_count:sum",
+            "uncovered_count:sum",
+            "exposed_count:sum",
         ]
         rows = {
             inst: values
             for inst, *values in self._group("fse.report.installation", domain, ["installation_id"], aggregates)
         }
         # Machine 1: O1 down 26 h, O2 down 6 h; 20 days between the two failures; under warranty.
-        self.assertEqual(rows[self.installation], [1, 2, 2, 16.0, 20.0, 0])
-        # Machine 2: one preventive order, warranty over.
-        self.assertEqual(rows[self.installation2], [1, 1, 0, 0.0, 0.0, 1])
+        self.assertEqual(rows[self.installation], [1, 2, 2, 16.0, 20.0, 0, 1, 0])
+        # Machine 2: one preventive order, warranty over, no contract.
+        self.assertEqual(rows[self.installation2], [1, 1, 0, 0.0, 0.0, 1, 1, 1])
         by_model = {
             model: values
             for model, *values in self._group(

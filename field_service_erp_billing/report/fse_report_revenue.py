@@ -6,9 +6,10 @@ from odoo.addons.field_service_erp.report.fse_report_utilisation import ORDER_TY
 
 class FseReportRevenue(models.Model):
     """Service revenue: one row per product line of a customer invoice or credit note that
-    bills field service work. The amount is the line's balance in the company currency,
-    negated (revenue is a credit), so a credit note counts negative and a customer billed
-    in another currency is converted at the invoice's rate. Cancelled invoices are left
+    bills field service work (a work order, or a contract's recurring fee). The amount is
+    the line's balance in the company currency, negated (revenue is a credit), so a credit
+    note counts negative and a customer billed in another currency is converted at the
+    invoice's rate. Cancelled invoices are left
     out; drafts are shown with their state."""
 
     _name = "fse.report.revenue"
@@ -32,9 +33,10 @@ class FseReportRevenue(models.Model):
     technician_id = fields.Many2one("res.users", readonly=True)
     team_id = fields.Many2one("fse.team", readonly=True)
     installation_id = fields.Many2one("fse.installation", string="Machine", readonly=True)
+    contract_id = fields.Many2one("fse.contract", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     revenue_type = fields.Selection(
-        [("labor", "Labor"), ("part", "Parts"), ("callout", "Call-out"), ("other", "Other")],
+        [("fee", "Contract Fee"), ("labor", "Labor"), ("part", "Parts"), ("callout", "Call-out"), ("other", "Other")],
         readonly=True,
     )
     invoice_currency_id = fields.Many2one("res.currency", readonly=True)
@@ -62,8 +64,10 @@ class FseReportRevenue(models.Model):
                    wo.technician_id AS technician_id,
                    wo.team_id AS team_id,
                    COALESCE(aml.fse_installation_id, wo.installation_id) AS installation_id,
+                   COALESCE(aml.fse_contract_id, wo.contract_id) AS contract_id,
                    aml.product_id AS product_id,
-                   CASE WHEN aml.fse_labor_id IS NOT NULL OR aml.fse_source_ref LIKE 'labor,%%' THEN 'labor'
+                   CASE WHEN aml.fse_work_order_id IS NULL THEN 'fee'
+                        WHEN aml.fse_labor_id IS NOT NULL OR aml.fse_source_ref LIKE 'labor,%%' THEN 'labor'
                         WHEN aml.fse_part_id IS NOT NULL OR aml.fse_source_ref LIKE 'part,%%' THEN 'part'
                         WHEN aml.fse_source_ref LIKE 'callout,%%' THEN 'callout'
                         WHEN pt.type = 'consu' THEN 'part'
@@ -92,7 +96,7 @@ class FseReportRevenue(models.Model):
 
     def _fse_source_condition(self):
         """Which invoice lines are field service revenue."""
-        return SQL("aml.fse_work_order_id IS NOT NULL")
+        return SQL("aml.fse_work_order_id IS NOT NULL OR aml.fse_contract_id IS NOT NULL")
 
     def action_open_invoice(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
@@ -138,3 +140,139 @@ class TestRevenueReport(FseBillingCommon):
             company_ids=[Command.set(company_b.ids)],
         )
         self.assertFalse(self.env["fse.report.revenue"].with_user(dispatcher_b).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestContractReports(FseBillingCommon):
+    """Contract 1 (customer 1, the machine): fee 100 for March, posted; order W1 under it,
+    2 h by Tech A (cost 30/h) and 2 filters (cost 10 each), billed 160 + 50 and posted.
+    Contract 2 (customer 2, machine 2): fee 50 for March, posted; order W2 under it, 5 h by
+    Tech B (cost 40/h), not billed: it loses money."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.tech.fse_hourly_cost = 30.0
+        cls.tech_b.fse_hourly_cost = 40.0
+        cls.fee = env["product.product"].create({"name": "Report Fee", "type": "service", "list_price": 100})
+        cls.customer2 = env["res.partner"].create({"name": "Contract Customer 2", "is_company": True})
+        cls.installation2 = env["fse.installation"].create(
+            {
+                "partner_id": cls.customer2.id,
+                "product_id": cls.machine_product.id,
+                "installation_date": "2024-01-01",
+                "warranty_end_date": "2025-01-31",
+            }
+        )
+        cls.c1 = cls._contract(cls.customer, cls.installation, 100.0)
+        cls.c2 = cls._contract(cls.customer2, cls.installation2, 50.0)
+        cls.w1 = cls._done_order(hours=2, parts=2)
+        invoice = cls.w1.action_create_invoices()
+        invoice.invoice_date = "2026-03-15"
+        invoice.action_post()
+        cls.w2 = cls._order(
+            partner_id=cls.customer2.id,
+            installation_id=cls.installation2.id,
+            technician_id=cls.tech_b.id,
+            labor_line_ids=[cls._labor(5, cls.tech_b)],
+        )
+        cls.w2.action_start()
+        cls.w2.action_complete()
+
+    @classmethod
+    def _contract(cls, partner, machine, fee):
+        contract = cls.env["fse.contract"].create(
+            {
+                "partner_id": partner.id,
+                "date_start": "2026-03-01",
+                "coverage_ids": [Command.create({"installation_id": machine.id})],
+                "line_ids": [Command.create({"product_id": cls.fee.id, "per_machine": True, "price_unit": fee})],
+            }
+        )
+        contract.action_confirm()
+        invoices = contract._fse_bill_due_periods(date(2026, 3, 1))
+        invoices.invoice_date = "2026-03-01"
+        invoices.action_post()
+        return contract
+
+    def _group(self, model, domain, groupby, aggregates):
+        self.env.flush_all()
+        return self.env[model]._read_group(domain, groupby, aggregates)
+
+    def test_orders_are_under_their_contract(self):
+        self.assertEqual(self.w1.contract_id, self.c1)
+        self.assertEqual(self.w2.contract_id, self.c2)
+
+    def test_contract_profitability(self):
+        rows = self._group(
+            "fse.report.contract",
+            [("contract_id", "in", (self.c1 | self.c2).ids)],
+            ["contract_id"],
+            [
+                "recurring_revenue:sum",
+                "extra_revenue:sum",
+                "parts_cost:sum",
+                "labor_hours:sum",
+                "labor_cost:sum",
+                "margin:sum",
+                "margin_percent:avg",
+            ],
+        )
+        result = {contract: values for contract, *values in rows}
+        self.assertEqual(result[self.c1][:6], [100.0, 210.0, 20.0, 2.0, 60.0, 230.0])
+        self.assertAlmostEqual(result[self.c1][6], 100 * 230 / 310)
+        self.assertEqual(result[self.c2][:6], [50.0, 0.0, 0.0, 5.0, 200.0, -150.0])
+        self.assertAlmostEqual(result[self.c2][6], -300.0)
+        # Per month: March holds the fees, the extras and the labor (the parts moved today).
+        march = self._group(
+            "fse.report.contract",
+            [("contract_id", "=", self.c1.id), ("date", ">=", "2026-03-01"), ("date", "<=", "2026-03-31")],
+            [],
+            ["margin:sum"],
+        )
+        self.assertEqual(march, [(100.0 + 210.0 - 60.0,)])
+        losing = self.env["fse.report.contract"].search(
+            [("contract_loss", "=", True), ("contract_id", "in", (self.c1 | self.c2).ids)]
+        )
+        self.assertEqual(losing.contract_id, self.c2)
+        line = losing.filtered(lambda row: row.line_type == "labor")
+        self.assertEqual(line.action_open_source()["res_id"], self.w2.id)
+        self.assertEqual(line.action_open_contract()["res_id"], self.c2.id)
+
+    def test_contract_in_revenue_and_other_reports(self):
+        domain = [("contract_id", "in", (self.c1 | self.c2).ids)]
+        by_kind = {
+            (contract, kind): amount
+            for contract, kind, amount in self._group(
+                "fse.report.revenue", domain, ["contract_id", "revenue_type"], ["amount:sum"]
+            )
+        }
+        self.assertEqual(
+            by_kind,
+            {(self.c1, "fee"): 100.0, (self.c1, "labor"): 160.0, (self.c1, "part"): 50.0, (self.c2, "fee"): 50.0},
+        )
+        consumption = self.env["fse.report.consumption"].search([("order_id", "=", self.w1.id)])
+        self.assertEqual(consumption.contract_id, self.c1)
+        hours = self._group("fse.report.utilisation", domain, ["contract_id"], ["hours_logged:sum"])
+        self.assertEqual(dict(hours), {self.c1: 2.0, self.c2: 5.0})
+        machines = self._group(
+            "fse.report.installation",
+            [("installation_id", "in", (self.installation | self.installation2).ids), ("order_id", "=", False)],
+            ["installation_id", "contract_id"],
+            ["uncovered_count:sum", "exposed_count:sum", "out_of_warranty_count:sum"],
+        )
+        self.assertEqual(machines, [(self.installation, self.c1, 0, 0, 1), (self.installation2, self.c2, 0, 0, 1)])
+        self.c2.action_cancel()
+        self.env.flush_all()
+        [(uncovered, exposed)] = self._group(
+            "fse.report.installation",
+            [("installation_id", "=", self.installation2.id), ("order_id", "=", False)],
+            [],
+            ["uncovered_count:sum", "exposed_count:sum"],
+        )
+        self.assertEqual((uncovered, exposed), (1, 1))
+
+    def test_technicians_have_no_access(self):
+        with self.assertRaises(AccessError):
+            self.env["fse.report.contract"].with_user(self.tech).search([])
