@@ -91,13 +91,19 @@ class FseReportUtilisation(models.Model):
         return SQL(
             """
             WITH techs AS MATERIALIZED (
-                SELECT l.technician_id AS user_id,
-                       u.company_id AS company_id,
-                       date_trunc('month', MIN(l.date))::date AS first_day,
-                       GREATEST(MAX(l.date), CURRENT_DATE) AS last_day
-                  FROM fse_work_order_labor l
-                  JOIN res_users u ON u.id = l.technician_id
-                 GROUP BY l.technician_id, u.company_id
+                -- two probes of the (technician_id, date) index per user
+                SELECT u.id AS user_id, u.company_id AS company_id,
+                       date_trunc('month', f.day)::date AS first_day,
+                       GREATEST(l.day, CURRENT_DATE) AS last_day
+                  FROM res_users u
+                 CROSS JOIN LATERAL (
+                     SELECT date AS day FROM fse_work_order_labor
+                      WHERE technician_id = u.id ORDER BY date LIMIT 1
+                 ) f
+                 CROSS JOIN LATERAL (
+                     SELECT date AS day FROM fse_work_order_labor
+                      WHERE technician_id = u.id ORDER BY date DESC LIMIT 1
+                 ) l
             ), tech_calendar AS MATERIALIZED (
                 SELECT t.user_id, t.company_id, t.first_day, t.last_day, r.id AS resource_id,
                        COALESCE(r.calendar_id, c.resource_calendar_id) AS calendar_id,
@@ -116,6 +122,7 @@ class FseReportUtilisation(models.Model):
                   ) r ON TRUE
             ), slots AS (
                 SELECT tc.user_id, tc.company_id, tc.team_id, tc.resource_id, tc.calendar_id, d.day::date AS day,
+                       a.id AS attendance_id,
                        ((d.day::date + a.hour_from * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
                            AT TIME ZONE 'UTC' AS slot_start,
                        ((d.day::date + a.hour_to * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
@@ -130,21 +137,34 @@ class FseReportUtilisation(models.Model):
                    AND a.day_period != 'lunch'
                    AND (NOT COALESCE(cal.two_weeks_calendar, FALSE)
                         OR a.week_type::int = ((d.day::date - DATE '0001-01-01') / 7) %% 2)
-            ), available AS (
-                SELECT s.user_id, s.company_id, s.team_id, s.day,
-                       SUM(GREATEST(0, EXTRACT(EPOCH FROM s.slot_end - s.slot_start) - COALESCE((
-                           SELECT SUM(EXTRACT(EPOCH FROM LEAST(s.slot_end, lv.date_to)
-                                                       - GREATEST(s.slot_start, lv.date_from)))
-                             FROM resource_calendar_leaves lv
-                            WHERE lv.date_from < s.slot_end AND lv.date_to > s.slot_start
-                              AND COALESCE(lv.time_type, 'leave') = 'leave'
-                              AND (lv.resource_id = s.resource_id
-                                   OR (lv.resource_id IS NULL
-                                       AND (lv.calendar_id = s.calendar_id OR lv.calendar_id IS NULL)
-                                       AND (lv.company_id = s.company_id OR lv.company_id IS NULL)))
-                       ), 0))) / 3600.0 AS hours
+            ), leave_days AS MATERIALIZED (
+                -- time off, one row per (UTC) day it touches, so slots join it on their day
+                SELECT lv.resource_id, lv.calendar_id, lv.company_id, lv.date_from, lv.date_to, d.day::date AS day
+                  FROM resource_calendar_leaves lv
+                 CROSS JOIN LATERAL generate_series(
+                     date_trunc('day', lv.date_from) - interval '1 day', lv.date_to + interval '1 day', interval '1 day'
+                 ) AS d(day)
+                 WHERE COALESCE(lv.time_type, 'leave') = 'leave'
+            ), slot_off AS (
+                SELECT s.user_id, s.company_id, s.team_id, s.day, s.attendance_id,
+                       EXTRACT(EPOCH FROM s.slot_end - s.slot_start) AS seconds,
+                       -- (LEAST/GREATEST skip NULLs: count only the slots that met time off)
+                       COALESCE(SUM(EXTRACT(EPOCH FROM LEAST(s.slot_end, ld.date_to)
+                                                   - GREATEST(s.slot_start, ld.date_from)))
+                                    FILTER (WHERE ld.day IS NOT NULL), 0) AS off
                   FROM slots s
-                 GROUP BY s.user_id, s.company_id, s.team_id, s.day
+                  LEFT JOIN leave_days ld
+                    ON ld.day = s.day
+                   AND ld.date_from < s.slot_end AND ld.date_to > s.slot_start
+                   AND (ld.resource_id = s.resource_id
+                        OR (ld.resource_id IS NULL
+                            AND (ld.calendar_id = s.calendar_id OR ld.calendar_id IS NULL)
+                            AND (ld.company_id = s.company_id OR ld.company_id IS NULL)))
+                 GROUP BY s.user_id, s.company_id, s.team_id, s.day, s.attendance_id, s.slot_start, s.slot_end
+            ), available AS (
+                SELECT user_id, company_id, team_id, day, SUM(GREATEST(0, seconds - off)) / 3600.0 AS hours
+                  FROM slot_off
+                 GROUP BY user_id, company_id, team_id, day
             ), corrective AS (
                 SELECT wo.id,
                        LEAD(wo.date_reported) OVER (

@@ -253,6 +253,25 @@ class TestServiceReports(FseReportCommon):
         )
         self.assertAlmostEqual(monday[0][0], 8.0, places=6)
 
+    def test_week_of_time_off(self):
+        resource = self.env["resource.resource"].create(
+            {"name": "Tech A", "user_id": self.tech.id, "calendar_id": self.fulltime.id, "company_id": self.company.id}
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "resource_id": resource.id,
+                "calendar_id": self.fulltime.id,
+                "date_from": datetime(2026, 4, 6, 0, 0),
+                "date_to": datetime(2026, 4, 10, 20, 0),
+            }
+        )
+        week = [("technician_id", "=", self.tech.id), ("date", ">=", "2026-04-06"), ("date", "<=", "2026-04-12")]
+        self.assertEqual(self._group("fse.report.utilisation", week, [], ["hours_available:sum"]), [(0.0,)])
+        next_week = [("technician_id", "=", self.tech.id), ("date", ">=", "2026-04-13"), ("date", "<=", "2026-04-19")]
+        [(hours,)] = self._group("fse.report.utilisation", next_week, [], ["hours_available:sum"])
+        self.assertAlmostEqual(hours, 40.0, places=6)  # 5 x 8 h in Brussels summer time
+
     def test_first_time_fix_travel_and_response(self):
         domain = [("technician_id", "in", [self.tech.id, self.tech_b.id]), *self.MARCH]
         aggregates = [

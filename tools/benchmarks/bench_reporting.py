@@ -19,6 +19,7 @@ from odoo.tools.safe_eval import safe_eval
 ACTIONS = (
     "field_service_erp.action_fse_report_overview",
     "field_service_erp_billing.action_fse_report_revenue",
+    "field_service_erp_billing.action_fse_report_contract",
     "field_service_erp.action_fse_report_consumption",
     "field_service_erp.action_fse_report_utilisation",
     "field_service_erp.action_fse_report_installation",

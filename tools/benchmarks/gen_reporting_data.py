@@ -1,6 +1,9 @@
 """Volume data for the reporting benchmark: 100,000 work orders over 34 months with about
 200,000 labor lines, 130,000 part lines and their done stock moves (5 % returned), and
-customer invoices (posted and draft) for 60 % of the done orders, in one company.
+customer invoices (posted and draft) for 60 % of the done orders, and 300 running contracts (the
+machines of 300 customers) with monthly fee invoices, in one company. Technicians are
+resources of the company's working calendar with about 20 days off a year each, plus
+about 10 company closing days a year.
 
 Master data (technicians, teams, vans, customers, parts) is created through the ORM; the
 volume rows are inserted in bulk with INSERT ... SELECT over generate_series, with every
@@ -25,6 +28,7 @@ TEAMS = 4
 CUSTOMERS = 1000
 MACHINES = 3000
 PARTS = 20
+CONTRACTS = 300
 MODELS = 6
 PREFIX = "BENCH/"
 
@@ -36,9 +40,11 @@ def log(message, started):
 def generate(env):
     started = time.perf_counter()
     cr = env.cr
+    cr.execute("SELECT setseed(0.42)")
     company = env.company
     customer_location = env.ref("stock.stock_location_customers")
     labor_product = company.fse_labor_product_id
+    fee_product = env["product.product"].create({"name": "Bench Contract Fee", "type": "service"})
     sale_journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
     income_account = labor_product.product_tmpl_id._get_product_accounts()["income"]
 
@@ -63,7 +69,33 @@ def generate(env):
     )
     team_of = {tech: teams[i % TEAMS] for i, tech in enumerate(technicians)}
     vans = {tech: tech.fse_van_location_id for tech in technicians}
-    log(f"{TECHNICIANS} technicians with vans in {TEAMS} teams", started)
+    # Working time: each technician is a resource on the company's calendar, with 20 days
+    # off a year; the company closes 10 days a year.
+    calendar = company.resource_calendar_id
+    resources = env["resource.resource"].create(
+        [
+            {"name": tech.name, "user_id": tech.id, "calendar_id": calendar.id, "company_id": company.id}
+            for tech in technicians
+        ]
+    )
+    cr.execute(
+        """
+        INSERT INTO resource_calendar_leaves (name, company_id, calendar_id, resource_id, date_from, date_to,
+                                              time_type, create_uid, create_date, write_uid, write_date)
+        SELECT 'Bench day off', %(company)s, %(calendar)s, r.id, d + interval '6 hours', d + interval '18 hours',
+               'leave', %(uid)s, now(), %(uid)s, now()
+          FROM unnest(%(resources)s::int[]) AS r(id)
+         CROSS JOIN generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2026-11-30', interval '1 day') AS d
+         WHERE random() < 20.0 / 365
+         UNION ALL
+        SELECT 'Bench closing day', %(company)s, %(calendar)s, NULL, d, d + interval '1 day',
+               'leave', %(uid)s, now(), %(uid)s, now()
+          FROM generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2026-11-30', interval '1 day') AS d
+         WHERE random() < 10.0 / 365
+        """,
+        {"company": company.id, "calendar": calendar.id, "resources": resources.ids, "uid": env.uid},
+    )
+    log(f"{TECHNICIANS} technicians with vans in {TEAMS} teams, {cr.rowcount} days off", started)
 
     Product = env["product.product"]
     models_ = Product.create([{"name": f"Bench Machine {i}", "type": "consu"} for i in range(MODELS)])
@@ -101,6 +133,8 @@ def generate(env):
         "labor": labor_product.id,
         "customer_location": customer_location.id,
         "machines": MACHINES,
+        "contracts": CONTRACTS,
+        "fee": fee_product.id,
         "orders": ORDERS,
         "prefix": PREFIX,
         "like": PREFIX + "%",
@@ -149,7 +183,7 @@ def generate(env):
               FROM src, machines m
         )
         INSERT INTO fse_work_order (name, partner_id, installation_id, order_type, priority, technician_id,
-                                    team_id, company_id, state, billable, invoice_status,
+                                    team_id, company_id, state, billable, invoice_status, date_reported,
                                     scheduled_start, scheduled_end, date_started, date_done,
                                     create_uid, create_date, write_uid, write_date)
         SELECT %(prefix)s || lpad(g::text, 6, '0'), partners[mi], ids[mi],
@@ -157,7 +191,7 @@ def generate(env):
                     WHEN r_type < 0.92 THEN 'inspection' ELSE 'installation' END,
                '0', (%(techs)s::int[])[ti], (%(teams)s::int[])[ti], %(company)s,
                CASE WHEN r_state < 0.90 THEN 'done' WHEN r_state < 0.97 THEN 'scheduled' ELSE 'cancel' END,
-               TRUE, CASE WHEN r_state < 0.90 THEN 'invoiced' ELSE 'no' END,
+               TRUE, CASE WHEN r_state < 0.90 THEN 'invoiced' ELSE 'no' END, reported,
                reported + response, reported + response + duration,
                CASE WHEN r_state < 0.90 THEN reported + response END,
                CASE WHEN r_state < 0.90 THEN reported + response + duration END,
@@ -167,6 +201,39 @@ def generate(env):
         params,
     )
     log(f"{ORDERS} work orders", started)
+
+    # Contracts: the first CONTRACTS customers have a running contract covering all their
+    # machines since 2024; their orders are under it.
+    cr.execute(
+        """
+        INSERT INTO fse_contract (name, partner_id, company_id, state, included_unit, included_period,
+                                  billing_period, billing_mode, date_start, date_end, term_months,
+                                  create_uid, create_date, write_uid, write_date)
+        SELECT 'BENCH-C/' || lpad(n::text, 4, '0'), p, %(company)s, 'running', 'hours', 'year',
+               'month', 'advance', DATE '2024-01-01', DATE '2026-12-31', 36, %(uid)s, now(), %(uid)s, now()
+          FROM unnest((%(customers)s::int[])[1:%(contracts)s]) WITH ORDINALITY AS c(p, n)
+        """,
+        params,
+    )
+    cr.execute(
+        """
+        INSERT INTO fse_contract_installation (contract_id, installation_id, company_id, date_from,
+                                               create_uid, create_date, write_uid, write_date)
+        SELECT c.id, i.id, c.company_id, c.date_start, %(uid)s, now(), %(uid)s, now()
+          FROM fse_contract c JOIN fse_installation i ON i.partner_id = c.partner_id
+         WHERE c.name LIKE 'BENCH-C/%%'
+        """,
+        params,
+    )
+    cr.execute(
+        """
+        UPDATE fse_work_order wo SET contract_id = ci.contract_id
+          FROM fse_contract_installation ci
+         WHERE ci.installation_id = wo.installation_id AND wo.name LIKE %(like)s
+        """,
+        params,
+    )
+    log(f"{CONTRACTS} contracts covering their customers' machines ({cr.rowcount} orders under contract)", started)
 
     # Labor: one work line per started order and a travel line on 95 % of them.
     cr.execute(
@@ -294,7 +361,50 @@ def generate(env):
         """,
         params,
     )
-    log(f"{invoice_count} invoices with {cr.rowcount} product lines", started)
+    line_count = cr.rowcount
+    cr.execute(
+        """
+        UPDATE account_move_line aml SET fse_contract_id = wo.contract_id
+          FROM fse_work_order wo
+         WHERE wo.id = aml.fse_work_order_id AND wo.contract_id IS NOT NULL AND wo.name LIKE %(like)s
+        """,
+        params,
+    )
+    # Contract fees: one posted invoice per contract and month, 150.00 per covered machine.
+    cr.execute(
+        """
+        INSERT INTO account_move (journal_id, company_id, currency_id, move_type, state, auto_post, date,
+                                  invoice_date, partner_id, commercial_partner_id, invoice_origin,
+                                  create_uid, create_date, write_uid, write_date)
+        SELECT %(journal)s, c.company_id, %(currency)s, 'out_invoice', 'posted', 'no', m::date, m::date,
+               c.partner_id, c.partner_id, c.name || ' ' || to_char(m, 'YYYY-MM'), %(uid)s, now(), %(uid)s, now()
+          FROM fse_contract c
+         CROSS JOIN generate_series(TIMESTAMP '2024-01-01', TIMESTAMP '2026-10-01', interval '1 month') AS m
+         WHERE c.name LIKE 'BENCH-C/%%'
+        """,
+        params,
+    )
+    invoice_count += cr.rowcount
+    cr.execute(
+        """
+        INSERT INTO account_move_line (move_id, journal_id, company_id, currency_id, company_currency_id,
+                                       account_id, display_type, date, parent_state, partner_id, product_id,
+                                       quantity, price_unit, balance, amount_currency, debit, credit,
+                                       fse_contract_id, fse_installation_id, fse_billing_active,
+                                       create_uid, create_date, write_uid, write_date)
+        SELECT am.id, am.journal_id, am.company_id, am.currency_id, am.currency_id, %(account)s, 'product',
+               am.date, am.state, am.partner_id, %(fee)s, 1, 150.0, -150.0, -150.0, 0, 150.0,
+               c.id, ci.installation_id, TRUE, %(uid)s, now(), %(uid)s, now()
+          FROM account_move am
+          JOIN fse_contract c ON am.invoice_origin = c.name || ' ' || to_char(am.date, 'YYYY-MM')
+          JOIN fse_contract_installation ci ON ci.contract_id = c.id
+         WHERE am.invoice_origin LIKE 'BENCH-C/%%'
+        """,
+        params,
+    )
+    line_count += cr.rowcount
+    cr.execute("UPDATE res_users SET fse_hourly_cost = 35 + id %% 10 WHERE id = ANY(%(techs)s)", params)
+    log(f"{invoice_count} invoices with {line_count} product lines", started)
     cr.execute("ANALYZE")
     env.invalidate_all()
 
