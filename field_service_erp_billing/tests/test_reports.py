@@ -232,6 +232,13 @@ class TestContractReports(FseBillingCommon):
             ["margin:sum"],
         )
         self.assertEqual(march, [(100.0 + 210.0 - 60.0,)])
+        # A draft fee invoice counts until "Without Draft Invoices" leaves it out.
+        draft = self.c1._fse_bill_due_periods(date(2026, 4, 1))
+        draft.invoice_date = "2026-04-01"
+        c1_margin = [("contract_id", "=", self.c1.id)]
+        self.assertEqual(self._group("fse.report.contract", c1_margin, [], ["margin:sum"]), [(330.0,)])
+        posted_only = [*c1_margin, ("invoice_state", "!=", "draft")]
+        self.assertEqual(self._group("fse.report.contract", posted_only, [], ["margin:sum"]), [(230.0,)])
         losing = self.env["fse.report.contract"].search(
             [("contract_loss", "=", True), ("contract_id", "in", (self.c1 | self.c2).ids)]
         )
