@@ -123,7 +123,7 @@ class FseWorkOrder(models.Model):
 
     # ------------------------------------------------------------------ coverage
     def _fse_coverage(self, cost_type, product=None):
-        """(percent covered, reason) for a cost type ("labor", "parts", "callout") and product.
+        """(percent covered, reason) for a cost type ("labor", "travel", "parts", "callout") and product.
         Warranty first: a corrective order on a machine under warranty at the order's date is
         fully covered. Then the contract: preventive visits it plans are included; otherwise
         its percentages, except for excluded product categories. Included hours or visits and
@@ -140,12 +140,14 @@ class FseWorkOrder(models.Model):
             excluded = {str(categ.id) for categ in contract.excluded_categ_ids}
             if excluded & set((product.categ_id.parent_path or "").strip("/").split("/")):
                 return 0.0, False
-        if cost_type in ("labor", "callout") and self.plan_id.contract_id == contract and contract.preventive_included:
+        planned_visit = self.plan_id.contract_id == contract and contract.preventive_included
+        if cost_type in ("labor", "travel", "callout") and planned_visit:
             return 100.0, self.env._("Contract %s: planned visit included", contract.name)
         percent = {
             "labor": contract.labor_coverage_percent,
             "parts": contract.parts_coverage_percent,
             "callout": 100.0 if contract.callout_covered else 0.0,
+            "travel": 100.0 if contract.callout_covered else contract.labor_coverage_percent,
         }[cost_type]
         return percent, contract._fse_coverage_reason()
 

@@ -8,6 +8,13 @@ class FseWorkOrderLabor(models.Model):
 
     invoice_line_ids = fields.One2many("account.move.line", "fse_labor_id", string="Invoice Lines", readonly=True)
 
+    def _fse_line_cost_type(self):
+        return "travel" if self.labor_type == "travel" else "labor"
+
+    @api.depends("labor_type")
+    def _compute_coverage(self):
+        return super()._compute_coverage()
+
     @api.depends("order_id.billable", "labor_type")
     def _compute_billable(self):
         """Travel is billed only when the order's billing rule says so."""

@@ -49,7 +49,9 @@ class TestContractConcurrency(FseConcurrentCase):
         self.assertIsNone(first)
         self.assertIsNone(second)
         visits = self._read(
-            lambda env: env["fse.work.order"].search_read([("plan_id", "=", self.plan_id)], ["installation_id", "plan_occurrence"])
+            lambda env: env["fse.work.order"].search_read(
+                [("plan_id", "=", self.plan_id)], ["installation_id", "plan_occurrence"]
+            )
         )
         horizon_weeks = self._read(lambda env: env.company.fse_plan_horizon_days) // 7 + 1
         self.assertEqual(len(visits), 3 * horizon_weeks, "each machine, each week of the horizon, once")
