@@ -254,7 +254,7 @@ class FseContract(models.Model):
         todo = self._fse_transition("cancel")
         today = fields.Date.context_today(self)
         for contract in todo:
-            end = max(today, contract.date_start - timedelta(days=1))
+            end = max(today, contract.date_start)  # terminated before it starts: its first day at most
             if contract.state == "draft":
                 contract.write({"state": "cancelled"})
                 continue

@@ -24,7 +24,7 @@ LOCKED_STATES = ("done", "cancel")
 class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 
@@ -294,6 +294,15 @@ class FseWorkOrder(models.Model):
             done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
 
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for order in self:
+            order.access_url = f"/my/work_orders/{order.id}"
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Service Report %s", self.name).replace("/", "-")
+
     @api.depends("site_partner_id", "partner_id")
     def _compute_site_map_url(self):
         for order in self:
@@ -474,7 +483,8 @@ class FseWorkOrder(models.Model):
     @api.model
     def _fse_fields_editable_when_locked(self):
         """Fields that may still change on a done or cancelled order (hook for other modules)."""
-        return {"color", "message_main_attachment_id", "activity_ids", "message_follower_ids"}
+        # access_token: the customer's portal link may be created long after the job is done.
+        return {"color", "message_main_attachment_id", "activity_ids", "message_follower_ids", "access_token"}
 
     def _fse_check_not_locked(self):
         locked = self.filtered(lambda o: o.state in LOCKED_STATES)
