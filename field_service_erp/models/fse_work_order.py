@@ -295,7 +295,6 @@ class FseWorkOrder(models.Model):
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for order in self:
             order.access_url = f"/my/work_orders/{order.id}"
 
