@@ -21,6 +21,8 @@
         "views/fse_work_order_views.xml",
         "views/fse_contract_views.xml",
         "views/res_users_views.xml",
+        "views/fse_team_views.xml",
+        "views/fse_report_views.xml",
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/fse_menus.xml",

@@ -10,12 +10,14 @@
     "data": [
         "security/ir.model.access.csv",
         "security/fse_billing_rules.xml",
+        "security/fse_report_rules.xml",
         "data/ir_cron_data.xml",
         "views/fse_billing_rule_views.xml",
         "views/fse_work_order_views.xml",
         "views/fse_contract_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/fse_report_views.xml",
         "views/fse_billing_menus.xml",
     ],
     "demo": [

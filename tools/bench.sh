@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (query counts and timings), each on its own database that this script
-# creates once and reuses:  tools/bench.sh parts|invoicing|contracts
+# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 fse_setup requirements-test.txt
 
@@ -20,8 +20,15 @@ case "${1:-}" in
         MODULES="field_service_erp_billing"
         SCRIPT="$FSE_ROOT/tools/benchmarks/bench_contracts.py"
         ;;
+    reporting)
+        DB="${FSE_BENCH_DB:-fse_bench_reporting}"
+        MODULES="field_service_erp_billing"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_reporting.py"
+        # Volume data first (once per database; it commits): 100,000 work orders by default.
+        PRE_SCRIPT="$FSE_ROOT/tools/benchmarks/gen_reporting_data.py"
+        ;;
     *)
-        fse_die "usage: tools/bench.sh parts|invoicing|contracts"
+        fse_die "usage: tools/bench.sh parts|invoicing|contracts|reporting"
         ;;
 esac
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then
@@ -31,5 +38,8 @@ if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%
 else
     # A reused database gets the current code's schema first (-u also updates the modules that depend on it).
     python -m odoo -c "$ODOO_RC" -d "$DB" -u field_service_erp --stop-after-init --log-level=warn
+fi
+if [ -n "${PRE_SCRIPT:-}" ]; then
+    python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$PRE_SCRIPT"
 fi
 python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"

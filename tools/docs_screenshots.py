@@ -183,6 +183,7 @@ def main():
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="field_service_demo")
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "docs", "images"))
+    parser.add_argument("--only", default="", help="take only the screenshots whose file name contains this")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     shots = [
@@ -203,7 +204,44 @@ def main():
             "to-invoice.png",
             DESKTOP,
         ),
+        # docs/reporting.md, as the manager
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp.action_fse_report_overview",
+            "reporting-overview.png",
+            DESKTOP,
+        ),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp_billing.action_fse_report_revenue",
+            "reporting-revenue.png",
+            DESKTOP,
+        ),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp.action_fse_report_consumption",
+            "reporting-consumption.png",
+            DESKTOP,
+        ),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp.action_fse_report_utilisation",
+            "reporting-utilisation.png",
+            DESKTOP,
+        ),
+        (
+            "admin",
+            "admin",
+            "/odoo/action-field_service_erp.action_fse_report_installation",
+            "reporting-installed-base.png",
+            DESKTOP,
+        ),
     ]
+    shots = [shot for shot in shots if args.only in shot[3]]
     browser = Browser()
     try:
         browser.call("Network.enable")
@@ -215,8 +253,10 @@ def main():
                 browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size, wait=10)
                 warmed = True
             browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size)
-        technician_shots(browser, args.url, args.db, args.out)
-        contract_shots(browser, args.url, args.db, args.out)
+        if args.only in "phone-":
+            technician_shots(browser, args.url, args.db, args.out)
+        if args.only in "contract-order-sla":
+            contract_shots(browser, args.url, args.db, args.out)
     finally:
         browser.close()
 

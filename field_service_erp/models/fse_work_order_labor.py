@@ -40,6 +40,8 @@ class FseWorkOrderLabor(models.Model):
     name = fields.Char(string="Description")
 
     _hours_positive = models.Constraint("CHECK(hours > 0)", "Hours worked must be positive.")
+    # Reports find each technician's first and last day of work with two probes of this index.
+    _technician_date_idx = models.Index("(technician_id, date)")
 
     @api.depends("order_id")
     def _compute_product_id(self):

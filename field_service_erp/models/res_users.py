@@ -6,6 +6,16 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     fse_work_order_ids = fields.One2many("fse.work.order", "technician_id", string="Assigned Work Orders")
+    fse_hourly_cost = fields.Float(
+        string="Technician cost per hour",
+        digits="Product Price",
+        groups="field_service_erp.group_fse_dispatcher",
+        help="What an hour of this technician costs the company, in the company currency "
+        "(wages and overheads). Contract profitability values labor hours at this rate.",
+    )
+    fse_team_ids = fields.Many2many(
+        "fse.team", "fse_team_res_users_rel", "user_id", "team_id", string="Field Service Teams"
+    )
     fse_van_location_id = fields.Many2one(
         "stock.location",
         string="Van Location",

@@ -8,3 +8,4 @@ from . import test_signoff_report
 from . import test_contract
 from . import test_maintenance_plan
 from . import test_portal
+from . import test_reports

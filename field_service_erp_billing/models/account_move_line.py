@@ -43,3 +43,11 @@ class AccountMoveLine(models.Model):
                 and line.move_id.state != "cancel"
                 and line.move_id.payment_state != "reversed"
             )
+
+    def _copy_data_extend_business_fields(self, values):
+        # A credit note keeps the work order and machine of the line it reverses, so revenue
+        # reports net it; it never takes the billed source (fse_source_ref, labor or part line).
+        res = super()._copy_data_extend_business_fields(values)
+        values["fse_work_order_id"] = self.fse_work_order_id.id
+        values["fse_installation_id"] = self.fse_installation_id.id
+        return res
