@@ -494,12 +494,42 @@ class FseWorkOrder(models.Model):
 
     def _fse_after_complete(self):
         res = super()._fse_after_complete()
+        self._fse_post_labor_costs()
         auto = self.filtered(lambda o: o.company_id.fse_invoice_on_completion and o.invoice_status == "to_invoice")
         for company_orders in auto.grouped("company_id").values():
             # The technician completing the job has no invoicing rights; creating the draft
             # invoice is the company's own automatic step, so it runs as superuser.
             company_orders.sudo().with_company(company_orders.company_id).action_create_invoices()
         return res
+
+    def _fse_before_reopen_or_cancel(self):
+        res = super()._fse_before_reopen_or_cancel()
+        # Analytic cost lines are bookkeeping derived from the labor lines; they go with them.
+        self.labor_line_ids.analytic_line_ids.sudo().unlink()
+        return res
+
+    def _fse_post_labor_costs(self):
+        """Post the labor of these done orders as analytic costs on their distribution (the
+        contract's account): hours x the technician's cost per hour, one set of lines per
+        labor line, replaced if the order is completed again."""
+        Account = self.env["account.analytic.account"]
+        vals_list, links = [], []
+        for order in self.filtered("analytic_distribution"):
+            for line in order.labor_line_ids:
+                # The cost rate is a manager's field; completing the order is the technician's
+                # own act, so the rate is read as superuser.
+                cost = line.hours * line.technician_id.sudo().fse_hourly_cost
+                if not cost:
+                    continue
+                new = Account._perform_analytic_distribution(
+                    order.analytic_distribution, -cost, line.hours, line.analytic_line_ids.sudo(), line
+                )
+                vals_list.extend(new)
+                links.extend([line] * len(new))
+        # Analytic lines are accounting records technicians cannot write themselves.
+        created = self.env["account.analytic.line"].sudo().create(vals_list)
+        for line, analytic in zip(links, created, strict=True):
+            line.sudo().analytic_line_ids |= analytic
 
     @api.model
     def _cron_create_invoices(self, batch_size=100, done_before=None):

@@ -226,3 +226,22 @@ class TestContractBilling(FseBillingCommon):
         self.assertEqual(plan.work_order_ids.plan_due_date, date.today())
         self.assertEqual(len(contract.period_ids), 1)
         self.assertEqual(contract.period_ids.invoice_id.amount_untaxed, 100.0)
+
+    def test_labor_and_parts_costs_post_to_the_contract_account(self):
+        contract = self._contract(date(2026, 1, 1))
+        self.tech.sudo().fse_hourly_cost = 40.0
+        order = self._covered_order(hours=2.0, parts=2)
+        column = contract.analytic_account_id.plan_id._column_name()
+        labor_cost = order.labor_line_ids.analytic_line_ids
+        self.assertEqual(labor_cost.mapped("amount"), [-80.0])
+        self.assertEqual(labor_cost.unit_amount, 2.0)
+        self.assertEqual(labor_cost[column], contract.analytic_account_id)
+        self.assertEqual(order.move_ids.analytic_account_line_ids.mapped("amount"), [-20.0])
+        all_lines = self.env["account.analytic.line"].search([(column, "=", contract.analytic_account_id.id)])
+        self.assertEqual(sum(all_lines.mapped("amount")), -100.0)
+        # Reopened, the order's labor cost goes; completed again, it comes back once.
+        order.action_reset_draft()
+        self.assertFalse(order.labor_line_ids.analytic_line_ids.exists())
+        order.action_start()
+        order.action_complete()
+        self.assertEqual(order.labor_line_ids.analytic_line_ids.mapped("amount"), [-80.0])
