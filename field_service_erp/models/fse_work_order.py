@@ -146,6 +146,16 @@ class FseWorkOrder(models.Model):
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
     color = fields.Integer()
+    team_id = fields.Many2one(
+        "fse.team",
+        index="btree_not_null",
+        check_company=True,
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Defaults to the technician's team in the order's company.",
+    )
     date_reported = fields.Datetime(
         string="Reported On",
         default=fields.Datetime.now,
@@ -222,6 +232,26 @@ class FseWorkOrder(models.Model):
                 order.site_partner_id.commercial_partner_id != order.partner_id.commercial_partner_id
             ):
                 order.site_partner_id = order.partner_id.address_get(["delivery"])["delivery"]
+
+    @api.depends("technician_id", "company_id")
+    def _compute_team_id(self):
+        orders = self.filtered("technician_id")
+        teams = (
+            self.env["fse.team"]
+            .sudo()
+            .search(
+                [("member_ids", "in", orders.technician_id.ids), ("company_id", "in", orders.company_id.ids)],
+                order="sequence, id",
+            )
+        )
+        for order in self:
+            if not order.technician_id or order.technician_id in order.team_id.member_ids:
+                order.team_id = order.team_id
+                continue
+            order.team_id = next(
+                (t for t in teams if t.company_id == order.company_id and order.technician_id in t.member_ids),
+                False,
+            )
 
     @api.depends("installation_id", "plan_due_date")
     def _compute_contract_id(self):
