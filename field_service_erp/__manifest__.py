@@ -6,7 +6,7 @@
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",
     "license": "LGPL-3",
-    "depends": ["stock_account", "mail", "web", "resource"],
+    "depends": ["stock_account", "mail", "web", "resource", "portal"],
     "data": [
         "security/fse_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +26,7 @@
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
         "views/fse_menus.xml",
+        "views/portal_templates.xml",
         "report/fse_service_report.xml",
         "data/mail_template_data.xml",
     ],

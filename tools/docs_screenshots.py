@@ -155,6 +155,29 @@ def technician_shots(browser, url, db, out):
     )
 
 
+def contract_shots(browser, url, db, out):
+    """The screens of docs/contracts.md, as the demo administrator."""
+    sid = session_id(url, db, "admin", "admin")
+    browser.call("Network.setCookie", name="session_id", value=sid, url=url)
+    contract = find_id(url, sid, "fse.contract", [("state", "=", "running")])
+    base = f"{url}/odoo/action-field_service_erp.action_fse_contract"
+    browser.shot(f"{base}/{contract}", os.path.join(out, "contract-form.png"), DESKTOP, wait=5)
+    browser.shot(
+        f"{base}/{contract}",
+        os.path.join(out, "contract-billing.png"),
+        DESKTOP,
+        wait=5,
+        clicks=("a[name='billing']",),
+    )
+    call = find_id(url, sid, "fse.work.order", [("sla_deadline", "!=", False)])
+    browser.shot(
+        f"{url}/odoo/action-field_service_erp.action_fse_work_order/{call}",
+        os.path.join(out, "order-sla.png"),
+        DESKTOP,
+        wait=5,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
@@ -239,6 +262,8 @@ def main():
             browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size)
         if args.only in "phone-":
             technician_shots(browser, args.url, args.db, args.out)
+        if args.only in "contract-order-sla":
+            contract_shots(browser, args.url, args.db, args.out)
     finally:
         browser.close()
 

@@ -86,7 +86,11 @@ class FseContract(models.Model):
     # Coverage rules: what the customer does not pay on orders for covered machines.
     labor_coverage_percent = fields.Float(string="Labor Covered %", tracking=True)
     parts_coverage_percent = fields.Float(string="Parts Covered %", tracking=True)
-    callout_covered = fields.Boolean(string="Call-out Fee Covered", tracking=True)
+    callout_covered = fields.Boolean(
+        string="Travel and Call-out Covered",
+        tracking=True,
+        help="The call-out fee and travel time are covered; otherwise travel is covered like labor.",
+    )
     preventive_included = fields.Boolean(
         string="Preventive Visits Included",
         default=True,
@@ -250,7 +254,7 @@ class FseContract(models.Model):
         todo = self._fse_transition("cancel")
         today = fields.Date.context_today(self)
         for contract in todo:
-            end = max(today, contract.date_start - timedelta(days=1))
+            end = max(today, contract.date_start)  # terminated before it starts: its first day at most
             if contract.state == "draft":
                 contract.write({"state": "cancelled"})
                 continue

@@ -81,10 +81,10 @@ class FseContractInstallation(models.Model):
                 ("id", "not in", live.ids),
             ]
         )
-        candidates = others | live.sudo()
+        by_machine = (others | live.sudo()).grouped("installation_id")
         for coverage in live:
-            for other in candidates:
-                if other == coverage or other.installation_id != coverage.installation_id:
+            for other in by_machine[coverage.installation_id]:
+                if other == coverage:
                     continue
                 if coverage._overlaps(other):
                     raise ValidationError(

@@ -80,6 +80,9 @@ class FseMaintenancePlan(models.Model):
         check_company=True,
         domain=lambda self: [("all_group_ids", "in", self.env.ref("field_service_erp.group_fse_technician").id)],
     )
+    team_id = fields.Many2one(
+        "fse.team", string="Default Team", check_company=True, help="Empty: the default technician's team."
+    )
     part_ids = fields.One2many("fse.maintenance.plan.part", "plan_id", string="Parts Kit", copy=True)
     description = fields.Html(string="Instructions")
     # Calendar plans: the next occurrence to create and its date (what the scheduled action
@@ -315,7 +318,7 @@ class FseMaintenancePlan(models.Model):
     def _fse_prepare_order_vals(self, installation, occurrence, due):
         """Values of the visit `occurrence` of this plan on `installation` (hook)."""
         self.ensure_one()
-        return {
+        vals = {
             "name": False,
             "plan_id": self.id,
             "plan_occurrence": occurrence,
@@ -333,6 +336,9 @@ class FseMaintenancePlan(models.Model):
                 Command.create({"product_id": part.product_id.id, "quantity": part.quantity}) for part in self.part_ids
             ],
         }
+        if self.team_id:  # otherwise the order takes its technician's team
+            vals["team_id"] = self.team_id.id
+        return vals
 
     def action_generate_now(self):
         """Button: create this plan's visits due within the horizon now."""

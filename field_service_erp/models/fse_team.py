@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class FseTeam(models.Model):
@@ -23,38 +23,3 @@ class FseTeam(models.Model):
     )
 
     _name_company_unique = models.UniqueIndex("(name, company_id)", "A team name must be unique in its company.")
-
-
-class FseWorkOrder(models.Model):
-    _inherit = "fse.work.order"
-
-    team_id = fields.Many2one(
-        "fse.team",
-        index="btree_not_null",
-        check_company=True,
-        compute="_compute_team_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        help="Defaults to the technician's team in the order's company.",
-    )
-
-    @api.depends("technician_id", "company_id")
-    def _compute_team_id(self):
-        orders = self.filtered("technician_id")
-        teams = (
-            self.env["fse.team"]
-            .sudo()
-            .search(
-                [("member_ids", "in", orders.technician_id.ids), ("company_id", "in", orders.company_id.ids)],
-                order="sequence, id",
-            )
-        )
-        for order in self:
-            if not order.technician_id or order.technician_id in order.team_id.member_ids:
-                order.team_id = order.team_id
-                continue
-            order.team_id = next(
-                (t for t in teams if t.company_id == order.company_id and order.technician_id in t.member_ids),
-                False,
-            )

@@ -24,7 +24,7 @@ LOCKED_STATES = ("done", "cancel")
 class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 
@@ -146,6 +146,16 @@ class FseWorkOrder(models.Model):
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
     color = fields.Integer()
+    team_id = fields.Many2one(
+        "fse.team",
+        index="btree_not_null",
+        check_company=True,
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Defaults to the technician's team in the order's company.",
+    )
     date_reported = fields.Datetime(
         string="Reported On",
         default=fields.Datetime.now,
@@ -223,6 +233,26 @@ class FseWorkOrder(models.Model):
             ):
                 order.site_partner_id = order.partner_id.address_get(["delivery"])["delivery"]
 
+    @api.depends("technician_id", "company_id")
+    def _compute_team_id(self):
+        orders = self.filtered("technician_id")
+        teams = (
+            self.env["fse.team"]
+            .sudo()
+            .search(
+                [("member_ids", "in", orders.technician_id.ids), ("company_id", "in", orders.company_id.ids)],
+                order="sequence, id",
+            )
+        )
+        for order in self:
+            if not order.technician_id or order.technician_id in order.team_id.member_ids:
+                order.team_id = order.team_id
+                continue
+            order.team_id = next(
+                (t for t in teams if t.company_id == order.company_id and order.technician_id in t.member_ids),
+                False,
+            )
+
     @api.depends("installation_id", "plan_due_date")
     def _compute_contract_id(self):
         by_day = {}
@@ -293,6 +323,14 @@ class FseWorkOrder(models.Model):
         for order in self:
             done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
+
+    def _compute_access_url(self):
+        for order in self:
+            order.access_url = f"/my/work_orders/{order.id}"
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Service Report %s", self.name).replace("/", "-")
 
     @api.depends("site_partner_id", "partner_id")
     def _compute_site_map_url(self):
@@ -474,7 +512,8 @@ class FseWorkOrder(models.Model):
     @api.model
     def _fse_fields_editable_when_locked(self):
         """Fields that may still change on a done or cancelled order (hook for other modules)."""
-        return {"color", "message_main_attachment_id", "activity_ids", "message_follower_ids"}
+        # access_token: the customer's portal link may be created long after the job is done.
+        return {"color", "message_main_attachment_id", "activity_ids", "message_follower_ids", "access_token"}
 
     def _fse_check_not_locked(self):
         locked = self.filtered(lambda o: o.state in LOCKED_STATES)

@@ -7,4 +7,5 @@ from . import test_tours
 from . import test_signoff_report
 from . import test_contract
 from . import test_maintenance_plan
+from . import test_portal
 from . import test_reports

@@ -28,7 +28,8 @@ class TestMaintenancePlan(FseContractCommon):
         return self.env["fse.maintenance.plan"].create(values)
 
     def test_monthly_plan_from_the_31st_in_a_leap_year(self):
-        plan = self._plan(start_date="2028-01-31", duration_hours=2.5)
+        team = self.env["fse.team"].create({"name": "North"})
+        plan = self._plan(start_date="2028-01-31", duration_hours=2.5, team_id=team.id)
         self.assertEqual(
             [plan._due_date(n) for n in range(5)],
             [date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31), date(2028, 4, 30), date(2028, 5, 31)],
@@ -39,6 +40,7 @@ class TestMaintenancePlan(FseContractCommon):
             sorted(set(orders.mapped("plan_due_date"))), [date(2028, 1, 31), date(2028, 2, 29), date(2028, 3, 31)]
         )
         self.assertEqual(set(orders.mapped("technician_id")), {self.tech})
+        self.assertEqual(set(orders.mapped("team_id")), {team})
         self.assertEqual(set(orders.mapped("contract_id")), {self.contract_2028})
         self.assertEqual(set(orders.mapped("order_type")), {"preventive"})
         self.assertEqual(set(orders.mapped("duration_estimate")), {2.5})

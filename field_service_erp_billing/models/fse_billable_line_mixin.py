@@ -31,6 +31,10 @@ class FseBillableLineMixin(models.AbstractModel):
         for line in self:
             line.billable = line.order_id.billable
 
+    def _fse_line_cost_type(self):
+        """The coverage rule of this line: "labor" or "parts" (labor lines: "travel" for travel)."""
+        return self._fse_cost_type
+
     @api.depends(
         "order_id.installation_id.warranty_end_date",
         "order_id.order_type",
@@ -41,7 +45,7 @@ class FseBillableLineMixin(models.AbstractModel):
     def _compute_coverage(self):
         for line in self:
             line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage(
-                self._fse_cost_type, line.product_id
+                line._fse_line_cost_type(), line.product_id
             )
 
     @api.model

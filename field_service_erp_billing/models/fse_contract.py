@@ -402,7 +402,9 @@ class FseContract(models.Model):
             if period:
                 period.invoice_id = invoice
         for contract, update in contract_updates.items():
-            contract.write(update)
+            # Billing bookkeeping on the contract (next period, corrections done): written by
+            # whoever invoices, an accountant who may not edit contracts otherwise.
+            contract.sudo().write(update)
         return invoices
 
     def action_create_invoices(self):

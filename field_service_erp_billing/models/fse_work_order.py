@@ -123,7 +123,7 @@ class FseWorkOrder(models.Model):
 
     # ------------------------------------------------------------------ coverage
     def _fse_coverage(self, cost_type, product=None):
-        """(percent covered, reason) for a cost type ("labor", "parts", "callout") and product.
+        """(percent covered, reason) for a cost type ("labor", "travel", "parts", "callout") and product.
         Warranty first: a corrective order on a machine under warranty at the order's date is
         fully covered. Then the contract: preventive visits it plans are included; otherwise
         its percentages, except for excluded product categories. Included hours or visits and
@@ -140,12 +140,14 @@ class FseWorkOrder(models.Model):
             excluded = {str(categ.id) for categ in contract.excluded_categ_ids}
             if excluded & set((product.categ_id.parent_path or "").strip("/").split("/")):
                 return 0.0, False
-        if cost_type in ("labor", "callout") and self.plan_id.contract_id == contract and contract.preventive_included:
+        planned_visit = self.plan_id.contract_id == contract and contract.preventive_included
+        if cost_type in ("labor", "travel", "callout") and planned_visit:
             return 100.0, self.env._("Contract %s: planned visit included", contract.name)
         percent = {
             "labor": contract.labor_coverage_percent,
             "parts": contract.parts_coverage_percent,
             "callout": 100.0 if contract.callout_covered else 0.0,
+            "travel": 100.0 if contract.callout_covered else contract.labor_coverage_percent,
         }[cost_type]
         return percent, contract._fse_coverage_reason()
 
@@ -492,12 +494,42 @@ class FseWorkOrder(models.Model):
 
     def _fse_after_complete(self):
         res = super()._fse_after_complete()
+        self._fse_post_labor_costs()
         auto = self.filtered(lambda o: o.company_id.fse_invoice_on_completion and o.invoice_status == "to_invoice")
         for company_orders in auto.grouped("company_id").values():
             # The technician completing the job has no invoicing rights; creating the draft
             # invoice is the company's own automatic step, so it runs as superuser.
             company_orders.sudo().with_company(company_orders.company_id).action_create_invoices()
         return res
+
+    def _fse_before_reopen_or_cancel(self):
+        res = super()._fse_before_reopen_or_cancel()
+        # Analytic cost lines are bookkeeping derived from the labor lines; they go with them.
+        self.labor_line_ids.analytic_line_ids.sudo().unlink()
+        return res
+
+    def _fse_post_labor_costs(self):
+        """Post the labor of these done orders as analytic costs on their distribution (the
+        contract's account): hours x the technician's cost per hour, one set of lines per
+        labor line, replaced if the order is completed again."""
+        Account = self.env["account.analytic.account"]
+        vals_list, links = [], []
+        for order in self.filtered("analytic_distribution"):
+            for line in order.labor_line_ids:
+                # The cost rate is a manager's field; completing the order is the technician's
+                # own act, so the rate is read as superuser.
+                cost = line.hours * line.technician_id.sudo().fse_hourly_cost
+                if not cost:
+                    continue
+                new = Account._perform_analytic_distribution(
+                    order.analytic_distribution, -cost, line.hours, line.analytic_line_ids.sudo(), line
+                )
+                vals_list.extend(new)
+                links.extend([line] * len(new))
+        # Analytic lines are accounting records technicians cannot write themselves.
+        created = self.env["account.analytic.line"].sudo().create(vals_list)
+        for line, analytic in zip(links, created, strict=True):
+            line.sudo().analytic_line_ids |= analytic
 
     @api.model
     def _cron_create_invoices(self, batch_size=100, done_before=None):

@@ -127,7 +127,7 @@ class TestContractBilling(FseBillingCommon):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1)
         self.env["stock.quant"]._update_available_quantity(grease, warehouse.lot_stock_id, 10)
         callout = self.env["product.product"].create({"name": "Call-out", "type": "service", "list_price": 50.0})
-        self.env["fse.billing.rule"].create({"name": "Call-out", "callout_product_id": callout.id})
+        self.env["fse.billing.rule"].create({"name": "Call-out", "callout_product_id": callout.id, "bill_travel": True})
         contract = self._contract(
             date(2026, 1, 1),
             labor_coverage_percent=50,
@@ -135,8 +135,9 @@ class TestContractBilling(FseBillingCommon):
             callout_covered=True,
             excluded_categ_ids=[Command.set(consumables.ids)],
         )
+        travel = Command.create({"technician_id": self.tech.id, "hours": 0.5, "labor_type": "travel"})
         order = self._order(
-            labor_line_ids=[self._labor(2.0, self.tech)],
+            labor_line_ids=[self._labor(2.0, self.tech), travel],
             part_line_ids=[
                 Command.create({"product_id": self.filter.id, "quantity": 2}),
                 Command.create({"product_id": grease.id, "quantity": 1}),
@@ -146,7 +147,9 @@ class TestContractBilling(FseBillingCommon):
         order.action_start()
         order.action_complete()
         invoice = order.action_create_invoices()
-        by_product = {line.product_id: line for line in invoice.invoice_line_ids}
+        travel_line = invoice.invoice_line_ids.filtered(lambda line: line.fse_labor_id.labor_type == "travel")
+        self.assertEqual(travel_line.discount, 100.0, "travel is covered with the call-out")
+        by_product = {line.product_id: line for line in invoice.invoice_line_ids - travel_line}
         self.assertEqual(by_product[callout].discount, 100.0)
         self.assertEqual(by_product[self.labor_product].discount, 50.0)
         self.assertEqual(by_product[self.filter].discount, 100.0)
@@ -207,3 +210,38 @@ class TestContractBilling(FseBillingCommon):
         self.assertEqual(visit.amount_to_invoice, 0.0)
         invoice = visit.action_create_invoices()
         self.assertIn("planned visit included", invoice.invoice_line_ids.name)
+
+    def test_scheduled_actions_end_to_end(self):
+        """The daily actions themselves: today's visit is planned, today's period invoiced."""
+        contract = self._contract(date.today().replace(day=1))
+        plan = self.env["fse.maintenance.plan"].create({"name": "Monthly", "contract_id": contract.id})
+        self.company.fse_plan_horizon_days = 20  # one monthly visit inside the horizon
+        with self.enter_registry_test_mode():
+            self.env.ref("field_service_erp.ir_cron_fse_generate_preventive_orders").method_direct_trigger()
+            self.env.ref("field_service_erp_billing.ir_cron_fse_contract_invoices").method_direct_trigger()
+            self.env.ref("field_service_erp.ir_cron_fse_generate_preventive_orders").method_direct_trigger()
+            self.env.ref("field_service_erp_billing.ir_cron_fse_contract_invoices").method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertEqual(len(plan.work_order_ids), 1)
+        self.assertEqual(plan.work_order_ids.plan_due_date, date.today())
+        self.assertEqual(len(contract.period_ids), 1)
+        self.assertEqual(contract.period_ids.invoice_id.amount_untaxed, 100.0)
+
+    def test_labor_and_parts_costs_post_to_the_contract_account(self):
+        contract = self._contract(date(2026, 1, 1))
+        self.tech.sudo().fse_hourly_cost = 40.0
+        order = self._covered_order(hours=2.0, parts=2)
+        column = contract.analytic_account_id.plan_id._column_name()
+        labor_cost = order.labor_line_ids.analytic_line_ids
+        self.assertEqual(labor_cost.mapped("amount"), [-80.0])
+        self.assertEqual(labor_cost.unit_amount, 2.0)
+        self.assertEqual(labor_cost[column], contract.analytic_account_id)
+        self.assertEqual(order.move_ids.analytic_account_line_ids.mapped("amount"), [-20.0])
+        all_lines = self.env["account.analytic.line"].search([(column, "=", contract.analytic_account_id.id)])
+        self.assertEqual(sum(all_lines.mapped("amount")), -100.0)
+        # Reopened, the order's labor cost goes; completed again, it comes back once.
+        order.action_reset_draft()
+        self.assertFalse(order.labor_line_ids.analytic_line_ids.exists())
+        order.action_start()
+        order.action_complete()
+        self.assertEqual(order.labor_line_ids.analytic_line_ids.mapped("amount"), [-80.0])

@@ -89,7 +89,7 @@ def main(env):
         assert created == 0 and Order.search_count([]) - before == size
         rows.append((size, "(b) immediate re-run", 0, seconds, queries))
         invoices, seconds, queries = measure(env, lambda: env["fse.contract"]._cron_create_invoices())
-        ours = invoices.filtered(lambda m, contracts=contracts: m.fse_contract_id in contracts)
+        ours = invoices.filtered(lambda m, mine=contracts: m.fse_contract_id in mine)
         assert len(ours) == len(contracts), (len(ours), len(contracts))
         rows.append((size, "(c) invoice one month of contracts", len(ours), seconds, queries))
         env.cr.commit()
