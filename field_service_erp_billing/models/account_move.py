@@ -20,6 +20,16 @@ class AccountMove(models.Model):
             move.fse_work_order_ids = move.invoice_line_ids.fse_work_order_id
             move.fse_work_order_count = len(move.fse_work_order_ids)
 
+    @api.ondelete(at_uninstall=False)
+    def _fse_free_contract_periods(self):
+        """A deleted draft contract invoice frees its period (the period row goes with it,
+        by cascade): the contract's next period moves back so that it is invoiced again."""
+        periods = self.env["fse.contract.period"].sudo().search([("invoice_id", "in", self.ids)])
+        for period in periods:
+            contract = period.contract_id.sudo()
+            if contract.next_period_start and contract.next_period_start > period.date_start:
+                contract.next_period_start = period.date_start
+
     def action_view_fse_work_orders(self):
         self.ensure_one()
         return {

@@ -236,8 +236,10 @@ class FseContract(models.Model):
                 amounts[key] = (amount + line._fse_prorated(days, period_days), prev_days + days)
         return amounts
 
-    def _fse_due_period_starts(self, today):
-        """First days of the periods due on `today` and not invoiced yet."""
+    def _fse_due_period_starts(self, today, invoiced=frozenset()):
+        """First days of the periods due on `today` and not invoiced yet (`invoiced`: first
+        days of periods already invoiced after the next period, when a deleted draft
+        invoice moved the next period back)."""
         self.ensure_one()
         starts = []
         start = self.next_period_start
@@ -246,7 +248,8 @@ class FseContract(models.Model):
             due = max(start, self.date_start) if self.billing_mode == "advance" else min(end, self.date_end or end)
             if due > today or (self.billing_mode == "arrears" and due >= today):
                 break
-            starts.append(start)
+            if start not in invoiced:
+                starts.append(start)
             start = end + timedelta(days=1)
         return starts
 
@@ -351,7 +354,12 @@ class FseContract(models.Model):
         Period = self.env["fse.contract.period"].sudo()
         invoices_vals, periods_vals, contract_updates = [], [], {}
         for contract in self.filtered(lambda c: c.state in ("running", "expired", "cancelled")):
-            starts = contract._fse_due_period_starts(today) if contract.state != "draft" else []
+            invoiced = set(
+                Period.search(
+                    [("contract_id", "=", contract.id), ("date_start", ">=", contract.next_period_start or today)]
+                ).mapped("date_start")
+            )
+            starts = contract._fse_due_period_starts(today, invoiced)
             corrections = []
             if contract.fse_adjust_from:
                 touched = Period.search(
@@ -395,7 +403,11 @@ class FseContract(models.Model):
                 periods_vals.append(None)
             update = {"fse_adjust_from": False}
             if starts:
-                update["next_period_start"] = period_bounds(starts[-1], contract.billing_period)[1] + timedelta(days=1)
+                # The next period is the first one neither just invoiced nor invoiced before.
+                done, following = set(starts) | invoiced, contract.next_period_start
+                while following in done:
+                    following = period_bounds(following, contract.billing_period)[1] + timedelta(days=1)
+                update["next_period_start"] = following
             contract_updates[contract] = update
         invoices = self.env["account.move"].with_context(default_move_type="out_invoice").create(invoices_vals)
         for invoice, period in zip(invoices, periods_vals, strict=True):

@@ -47,6 +47,13 @@ class TestContractBilling(FseBillingCommon):
         self.assertFalse(contract._fse_bill_due_periods(date(2027, 4, 1)))
         self.assertEqual(sorted(contract.period_ids.mapped("date_start")), [date(2027, 3, 1), date(2027, 4, 1)])
         self.assertEqual(contract.invoice_count, 2)
+        # Deleting March's draft frees March, and only March, to be invoiced again.
+        march.unlink()
+        self.assertEqual(contract.next_period_start, date(2027, 3, 1))
+        again = contract._fse_bill_due_periods(date(2027, 4, 2))
+        self.assertEqual(again.amount_untaxed, 70.97)
+        self.assertEqual(contract.next_period_start, date(2027, 5, 1))
+        self.assertEqual(contract.invoice_count, 2)
         # One invoice per contract and period is a database fact.
         with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"):
             self.env["fse.contract.period"].create(
