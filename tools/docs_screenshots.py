@@ -222,6 +222,13 @@ def main():
         (
             "admin",
             "admin",
+            "/odoo/action-field_service_erp_billing.action_fse_report_contract",
+            "reporting-contracts.png",
+            DESKTOP,
+        ),
+        (
+            "admin",
+            "admin",
             "/odoo/action-field_service_erp.action_fse_report_consumption",
             "reporting-consumption.png",
             DESKTOP,

@@ -41,7 +41,7 @@ class FseReportUtilisation(models.Model):
     contract_id = fields.Many2one("fse.contract", readonly=True)
     order_type = fields.Selection(selection=ORDER_TYPE, readonly=True)
     row_type = fields.Selection(
-        [("available", "Working Time"), ("labor", "Labor Line"), ("order", "Work Order")],
+        [("available", "Working Time"), ("time_off", "Time Off"), ("labor", "Labor Line"), ("order", "Work Order")],
         string="Row",
         readonly=True,
     )
@@ -120,13 +120,13 @@ class FseReportUtilisation(models.Model):
                          AND (r.company_id = t.company_id OR r.company_id IS NULL)
                        ORDER BY r.company_id NULLS LAST, r.id LIMIT 1
                   ) r ON TRUE
-            ), slots AS (
-                SELECT tc.user_id, tc.company_id, tc.team_id, tc.resource_id, tc.calendar_id, d.day::date AS day,
-                       a.id AS attendance_id,
-                       ((d.day::date + a.hour_from * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
-                           AT TIME ZONE 'UTC' AS slot_start,
-                       ((d.day::date + a.hour_to * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
-                           AT TIME ZONE 'UTC' AS slot_end
+            ), available AS (
+                -- each working day's attendances, in the calendar's time zone
+                SELECT tc.user_id, tc.company_id, tc.team_id, d.day::date AS day,
+                       SUM(EXTRACT(EPOCH FROM
+                           ((d.day::date + a.hour_to * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
+                           - ((d.day::date + a.hour_from * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
+                       )) / 3600.0 AS hours
                   FROM tech_calendar tc
                   JOIN resource_calendar cal ON cal.id = tc.calendar_id
                  CROSS JOIN LATERAL generate_series(tc.first_day, tc.last_day, interval '1 day') AS d(day)
@@ -137,34 +137,44 @@ class FseReportUtilisation(models.Model):
                    AND a.day_period != 'lunch'
                    AND (NOT COALESCE(cal.two_weeks_calendar, FALSE)
                         OR a.week_type::int = ((d.day::date - DATE '0001-01-01') / 7) %% 2)
+                 GROUP BY tc.user_id, tc.company_id, tc.team_id, d.day::date
             ), leave_days AS MATERIALIZED (
-                -- time off, one row per (UTC) day it touches, so slots join it on their day
+                -- time off, one row per (UTC) day it touches (a day either side for time zones)
                 SELECT lv.resource_id, lv.calendar_id, lv.company_id, lv.date_from, lv.date_to, d.day::date AS day
                   FROM resource_calendar_leaves lv
                  CROSS JOIN LATERAL generate_series(
                      date_trunc('day', lv.date_from) - interval '1 day', lv.date_to + interval '1 day', interval '1 day'
                  ) AS d(day)
                  WHERE COALESCE(lv.time_type, 'leave') = 'leave'
-            ), slot_off AS (
-                SELECT s.user_id, s.company_id, s.team_id, s.day, s.attendance_id,
-                       EXTRACT(EPOCH FROM s.slot_end - s.slot_start) AS seconds,
-                       -- (LEAST/GREATEST skip NULLs: count only the slots that met time off)
-                       COALESCE(SUM(EXTRACT(EPOCH FROM LEAST(s.slot_end, ld.date_to)
-                                                   - GREATEST(s.slot_start, ld.date_from)))
-                                    FILTER (WHERE ld.day IS NOT NULL), 0) AS off
-                  FROM slots s
-                  LEFT JOIN leave_days ld
-                    ON ld.day = s.day
-                   AND ld.date_from < s.slot_end AND ld.date_to > s.slot_start
-                   AND (ld.resource_id = s.resource_id
+            ), time_off AS (
+                -- the attendances of the days with time off, and their overlap with it; computed
+                -- from the time off side, so it never joins the (large) working days
+                SELECT tc.user_id, tc.company_id, tc.team_id, ld.day,
+                       SUM(EXTRACT(EPOCH FROM LEAST(sl.slot_end, ld.date_to) - GREATEST(sl.slot_start, ld.date_from)))
+                           / 3600.0 AS hours
+                  FROM leave_days ld
+                  JOIN tech_calendar tc
+                    ON ld.day BETWEEN tc.first_day AND tc.last_day
+                   AND (ld.resource_id = tc.resource_id
                         OR (ld.resource_id IS NULL
-                            AND (ld.calendar_id = s.calendar_id OR ld.calendar_id IS NULL)
-                            AND (ld.company_id = s.company_id OR ld.company_id IS NULL)))
-                 GROUP BY s.user_id, s.company_id, s.team_id, s.day, s.attendance_id, s.slot_start, s.slot_end
-            ), available AS (
-                SELECT user_id, company_id, team_id, day, SUM(GREATEST(0, seconds - off)) / 3600.0 AS hours
-                  FROM slot_off
-                 GROUP BY user_id, company_id, team_id, day
+                            AND (ld.calendar_id = tc.calendar_id OR ld.calendar_id IS NULL)
+                            AND (ld.company_id = tc.company_id OR ld.company_id IS NULL)))
+                  JOIN resource_calendar cal ON cal.id = tc.calendar_id
+                  JOIN resource_calendar_attendance a
+                    ON a.calendar_id = tc.calendar_id
+                   AND a.dayofweek::int = EXTRACT(ISODOW FROM ld.day)::int - 1
+                   AND a.display_type IS NULL
+                   AND a.day_period != 'lunch'
+                   AND (NOT COALESCE(cal.two_weeks_calendar, FALSE)
+                        OR a.week_type::int = ((ld.day - DATE '0001-01-01') / 7) %% 2)
+                 CROSS JOIN LATERAL (
+                     SELECT ((ld.day + a.hour_from * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
+                                AT TIME ZONE 'UTC' AS slot_start,
+                            ((ld.day + a.hour_to * interval '1 hour') AT TIME ZONE COALESCE(cal.tz, 'UTC'))
+                                AT TIME ZONE 'UTC' AS slot_end
+                 ) sl
+                 WHERE ld.date_from < sl.slot_end AND ld.date_to > sl.slot_start
+                 GROUP BY tc.user_id, tc.company_id, tc.team_id, ld.day
             ), corrective AS (
                 SELECT wo.id,
                        LEAD(wo.date_reported) OVER (
@@ -183,6 +193,11 @@ class FseReportUtilisation(models.Model):
                    0.0 AS utilisation, 0.0 AS first_time_fix_rate, 0.0 AS avg_travel_hours,
                    0.0 AS avg_response_hours %(other_cols)s
               FROM available av
+             UNION ALL
+            SELECT 4 * ((off.user_id::bigint << 24) + (off.day - DATE '2000-01-01')),
+                   off.day, off.company_id, off.user_id, off.team_id, NULL, NULL, NULL, NULL, 'time_off',
+                   -off.hours, 0.0, 0.0, 0, 0, 0, 0.0, 0, 0.0, 0.0, 0.0, 0.0 %(other_cols)s
+              FROM time_off off
              UNION ALL
             SELECT 4 * l.id::bigint + 1, l.date, l.company_id, l.technician_id, wo.team_id,
                    wo.id, wo.partner_id, wo.contract_id, wo.order_type, 'labor',

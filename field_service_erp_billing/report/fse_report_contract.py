@@ -8,7 +8,7 @@ class FseReportContract(models.Model):
     """Contract profitability: what each contract brought in and what serving it cost.
 
     Rows of three kinds, each dated when it happened:
-    - revenue: posted customer invoice and credit note lines of the contract, the recurring
+    - revenue: customer invoice and credit note lines (draft or posted) of the contract, the recurring
       fees (lines with the contract and no work order) and the extras billed on its work
       orders, at -balance in the company currency;
     - parts: done stock moves of the contract's work orders at their stock value (returns
@@ -40,6 +40,9 @@ class FseReportContract(models.Model):
     technician_id = fields.Many2one("res.users", readonly=True)
     team_id = fields.Many2one("fse.team", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    invoice_state = fields.Selection(
+        [("draft", "Draft"), ("posted", "Posted")], readonly=True, help="Revenue rows: the invoice's status."
+    )
     stock_move_id = fields.Many2one("stock.move", readonly=True)
     line_type = fields.Selection(
         [("fee", "Recurring Fee"), ("extra", "Billed Extra"), ("parts", "Parts Cost"), ("labor", "Labor Cost")],
@@ -67,7 +70,7 @@ class FseReportContract(models.Model):
             """
             WITH rows AS (
                 SELECT 3 * aml.id::bigint AS id, COALESCE(am.invoice_date, am.date) AS date, c.id AS contract_id,
-                       wo.id AS order_id, am.id AS move_id, NULL::int AS stock_move_id,
+                       wo.id AS order_id, am.id AS move_id, am.state AS invoice_state, NULL::int AS stock_move_id,
                        CASE WHEN aml.fse_work_order_id IS NULL THEN 'fee' ELSE 'extra' END AS line_type,
                        CASE WHEN aml.fse_work_order_id IS NULL THEN -aml.balance ELSE 0.0 END AS recurring_revenue,
                        CASE WHEN aml.fse_work_order_id IS NULL THEN 0.0 ELSE -aml.balance END AS extra_revenue,
@@ -77,11 +80,11 @@ class FseReportContract(models.Model):
                   LEFT JOIN fse_work_order wo ON wo.id = aml.fse_work_order_id
                   JOIN fse_contract c ON c.id = COALESCE(aml.fse_contract_id, wo.contract_id)
                  WHERE am.move_type IN ('out_invoice', 'out_refund')
-                   AND am.state = 'posted'
+                   AND am.state IN ('draft', 'posted')
                    AND aml.display_type = 'product'
                    AND (aml.fse_contract_id IS NOT NULL OR aml.fse_work_order_id IS NOT NULL)
                  UNION ALL
-                SELECT 3 * m.id::bigint + 1, m.date::date, wo.contract_id, wo.id, NULL, m.id, 'parts',
+                SELECT 3 * m.id::bigint + 1, m.date::date, wo.contract_id, wo.id, NULL, NULL, m.id, 'parts',
                        0.0, 0.0, 0.0,
                        CASE WHEN m.origin_returned_move_id IS NULL THEN 1 ELSE -1 END * COALESCE(m.value, 0),
                        0.0, 0.0
@@ -89,7 +92,7 @@ class FseReportContract(models.Model):
                   JOIN fse_work_order wo ON wo.id = m.fse_work_order_id
                  WHERE m.fse_work_order_id IS NOT NULL AND m.state = 'done' AND wo.contract_id IS NOT NULL
                  UNION ALL
-                SELECT 3 * l.id::bigint + 2, l.date, wo.contract_id, wo.id, NULL, NULL, 'labor',
+                SELECT 3 * l.id::bigint + 2, l.date, wo.contract_id, wo.id, NULL, NULL, NULL, 'labor',
                        0.0, 0.0, 0.0, 0.0, l.hours, l.hours * COALESCE(u.fse_hourly_cost, 0.0)
                   FROM fse_work_order_labor l
                   JOIN fse_work_order wo ON wo.id = l.order_id
@@ -100,7 +103,7 @@ class FseReportContract(models.Model):
             )
             SELECT r.id, r.date, c.company_id, comp.currency_id, r.contract_id, c.state AS contract_state,
                    c.partner_id, r.order_id, wo.order_type, wo.technician_id, wo.team_id,
-                   r.move_id, r.stock_move_id, r.line_type,
+                   r.move_id, r.invoice_state, r.stock_move_id, r.line_type,
                    r.recurring_revenue, r.extra_revenue, r.revenue, r.parts_cost, r.labor_hours, r.labor_cost,
                    r.margin, 0.0 AS margin_percent,
                    SUM(r.margin) OVER (PARTITION BY r.contract_id) < 0 AS contract_loss,

@@ -232,6 +232,13 @@ class TestContractReports(FseBillingCommon):
             ["margin:sum"],
         )
         self.assertEqual(march, [(100.0 + 210.0 - 60.0,)])
+        # A draft fee invoice counts until "Without Draft Invoices" leaves it out.
+        draft = self.c1._fse_bill_due_periods(date(2026, 4, 1))
+        draft.invoice_date = "2026-04-01"
+        c1_margin = [("contract_id", "=", self.c1.id)]
+        self.assertEqual(self._group("fse.report.contract", c1_margin, [], ["margin:sum"]), [(330.0,)])
+        posted_only = [*c1_margin, ("invoice_state", "!=", "draft")]
+        self.assertEqual(self._group("fse.report.contract", posted_only, [], ["margin:sum"]), [(230.0,)])
         losing = self.env["fse.report.contract"].search(
             [("contract_loss", "=", True), ("contract_id", "in", (self.c1 | self.c2).ids)]
         )
@@ -273,6 +280,19 @@ class TestContractReports(FseBillingCommon):
         )
         self.assertEqual((uncovered, exposed), (1, 1))
 
-    def test_technicians_have_no_access(self):
+    def test_access_and_companies(self):
+        self.env.flush_all()
         with self.assertRaises(AccessError):
             self.env["fse.report.contract"].with_user(self.tech).search([])
+        ours = [("contract_id", "in", (self.c1 | self.c2).ids)]
+        # c1: fee, labor and parts invoice lines, a stock move, a labor line; c2: fee, a labor line.
+        self.assertEqual(self.env["fse.report.contract"].with_user(self.dispatcher).search_count(ours), 7)
+        company_b = self.env["res.company"].create({"name": "FS Contracts B"})
+        dispatcher_b = new_test_user(
+            self.env,
+            login="fse_contract_dispatcher_b",
+            groups="field_service_erp.group_fse_dispatcher",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        self.assertFalse(self.env["fse.report.contract"].with_user(dispatcher_b).search([]))
