@@ -35,6 +35,13 @@ class AccountMoveLine(models.Model):
         "This work order line is already invoiced.",
     )
 
+    def _eligible_for_stock_account(self):
+        """A part whose consumption already posted its cost (real-time valuation, customers
+        location carrying the cost-of-goods-sold account) gets no second COGS at invoicing."""
+        if self.fse_part_id and self.fse_part_id.sudo().move_id.account_move_id:
+            return False
+        return super()._eligible_for_stock_account()
+
     @api.depends("move_id.state", "move_id.payment_state", "fse_source_ref", "fse_contract_id")
     def _compute_fse_billing_active(self):
         for line in self:

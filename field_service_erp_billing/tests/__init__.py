@@ -4,3 +4,4 @@ from . import test_invoice_concurrency
 from . import test_contract_billing
 from . import test_contract_concurrency
 from . import test_reports
+from . import test_cogs
