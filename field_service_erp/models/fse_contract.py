@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 import pytz
@@ -5,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # Contract states a person may move a contract to, from where (one table, like the work order's).
 CONTRACT_TRANSITIONS = {
@@ -172,17 +174,23 @@ class FseContract(models.Model):
     def _compute_order_stats(self):
         Order = self.env["fse.work.order"]
         domain = [("contract_id", "in", self.ids)]
-        by_state = Order._read_group(domain, ["contract_id", "state", "sla_status"], ["__count"])
-        visits = Order._read_group(domain + [("plan_id", "!=", False)], ["contract_id", "state"], ["__count"])
+        by_contract = defaultdict(list)
+        for contract, state, sla, count in Order._read_group(
+            domain, ["contract_id", "state", "sla_status"], ["__count"]
+        ):
+            by_contract[contract].append((state, sla, count))
+        visits = defaultdict(list)
+        for contract, state, count in Order._read_group(
+            domain + [("plan_id", "!=", False)], ["contract_id", "state"], ["__count"]
+        ):
+            visits[contract].append((state, count))
         for contract in self:
-            rows = [(state, sla, n) for c, state, sla, n in by_state if c == contract]
+            rows = by_contract[contract]
             on_time = sum(n for _state, sla, n in rows if sla == "on_time")
             late = sum(n for _state, sla, n in rows if sla == "late")
             contract.open_order_count = sum(n for state, _sla, n in rows if state not in ("done", "cancel"))
-            contract.planned_visit_count = sum(
-                n for c, state, n in visits if c == contract and state not in ("done", "cancel")
-            )
-            contract.done_visit_count = sum(n for c, state, n in visits if c == contract and state == "done")
+            contract.planned_visit_count = sum(n for state, n in visits[contract] if state not in ("done", "cancel"))
+            contract.done_visit_count = sum(n for state, n in visits[contract] if state == "done")
             contract.sla_on_time_count = on_time
             contract.sla_late_count = late
             contract.sla_on_time_rate = 100.0 * on_time / (on_time + late) if on_time + late else 0.0
@@ -229,13 +237,18 @@ class FseContract(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[refused[0].state],
                 )
             )
-        if self:
-            # Two people (or a person and the scheduled action) acting on one contract serialize here.
-            self.env.cr.execute(
-                "SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE", [self.ids], log_exceptions=False
-            )
-            self.invalidate_recordset(["state", "date_end", "renewal_count"])
+        self._fse_lock()
         return self.filtered(lambda c: c.state != target or action == "renew")
+
+    def _fse_lock(self):
+        """Lock the contract rows for this transaction: two people, or a person and a scheduled
+        action (renewal, billing), acting on one contract serialize here, and the second one
+        sees what the first committed (or is retried by the server on a serialization error)."""
+        if self:
+            self.env.cr.execute(
+                SQL("SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE", self.ids), log_exceptions=False
+            )
+            self.invalidate_recordset()
 
     def action_confirm(self):
         todo = self._fse_transition("confirm")

@@ -7,7 +7,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -335,30 +334,27 @@ class FseContract(models.Model):
         }
 
     # ------------------------------------------------------------------ invoicing
-    def _fse_lock(self):
-        """Serialize every billing of these contracts: a concurrent run waits here, then sees
-        the periods the first one invoiced (or is retried on a serialization error)."""
-        if self:
-            self.env.cr.execute(
-                SQL("SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE", self.ids), log_exceptions=False
-            )
-            self.invalidate_recordset(["next_period_start", "fse_adjust_from"])
-
     def _fse_bill_due_periods(self, today=None):
         """Draft invoices for every period of these contracts due on `today`: one invoice per
         contract and period (with the corrections of earlier periods on the first one), never
         two: periods are rows with a unique (contract, first day)."""
         today = today or fields.Date.context_today(self)
+        # Every billing of a contract serializes on its row: a concurrent run waits, then sees
+        # the periods the first one invoiced.
         self._fse_lock()
         # Period rows are the billing's own bookkeeping (no one edits them), written as superuser.
         Period = self.env["fse.contract.period"].sudo()
+        contracts = self.filtered(lambda c: c.state in ("running", "expired", "cancelled"))
+        # Periods already invoiced after the next one (a deleted draft moved it back): one query.
+        invoiced_after = defaultdict(set)
+        since = min([c.next_period_start or today for c in contracts], default=today)
+        for period in Period.search([("contract_id", "in", contracts.ids), ("date_start", ">=", since)]).filtered(
+            lambda p: p.date_start >= (p.contract_id.next_period_start or today)
+        ):
+            invoiced_after[period.contract_id].add(period.date_start)
         invoices_vals, periods_vals, contract_updates = [], [], {}
-        for contract in self.filtered(lambda c: c.state in ("running", "expired", "cancelled")):
-            invoiced = set(
-                Period.search(
-                    [("contract_id", "=", contract.id), ("date_start", ">=", contract.next_period_start or today)]
-                ).mapped("date_start")
-            )
+        for contract in contracts:
+            invoiced = invoiced_after[contract]
             starts = contract._fse_due_period_starts(today, invoiced)
             corrections = []
             if contract.fse_adjust_from:
