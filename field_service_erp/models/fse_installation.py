@@ -233,6 +233,34 @@ class FseInstallation(models.Model):
         if self._has_cycle():
             raise ValidationError(self.env._("A machine cannot be a component of itself."))
 
+    @api.constrains("parent_id", "partner_id")
+    def _check_component_customer(self):
+        """A component belongs to its machine's customer (and moves with it)."""
+        for inst in self:
+            parent = inst.parent_id
+            if parent and parent.partner_id.commercial_partner_id != inst.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(component)s cannot be a component of %(machine)s: the machine belongs to "
+                        "%(owner)s, the component to %(customer)s.",
+                        component=inst.display_name,
+                        machine=parent.display_name,
+                        owner=parent.partner_id.display_name,
+                        customer=inst.partner_id.display_name,
+                    )
+                )
+            components = inst.child_ids.filtered(
+                lambda c, i=inst: c.partner_id.commercial_partner_id != i.partner_id.commercial_partner_id
+            )
+            if components:
+                raise ValidationError(
+                    self.env._(
+                        "%(machine)s has components of another customer (%(component)s): move them too.",
+                        machine=inst.display_name,
+                        component=components[0].display_name,
+                    )
+                )
+
     @api.constrains("installation_date", "warranty_end_date")
     def _check_dates(self):
         for inst in self:

@@ -9,6 +9,7 @@ class FseMeterReading(models.Model):
     the meter-based maintenance plans."""
 
     _name = "fse.meter.reading"
+    _inherit = ["fse.write.policy"]
     _description = "Meter Reading"
     _order = "installation_id, date desc, id desc"
     _check_company_auto = True
@@ -52,11 +53,24 @@ class FseMeterReading(models.Model):
                     )
                 )
 
+    @api.model
+    def _fse_technician_fields(self):
+        return super()._fse_technician_fields() | {"date", "value"}
+
+    @api.model
+    def _fse_technician_create_fields(self):
+        return super()._fse_technician_create_fields() | {"installation_id", "work_order_id"}
+
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         readings = super().create(vals_list)
         readings._fse_update_plan_forecasts()
         return readings
+
+    def write(self, vals):
+        self._fse_check_write_policy([vals])
+        return super().write(vals)
 
     def _fse_update_plan_forecasts(self):
         machines = self.installation_id

@@ -4,18 +4,23 @@ from datetime import timedelta
 from urllib.parse import quote as url_quote
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
-# The one transition table of the work order: action -> (states it may start from, target state).
+TECHNICIAN_GROUP = "field_service_erp.group_fse_technician"
+DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
+# The one transition table of the work order:
+#   action -> (states it may start from, target state, group allowed to run it).
 # Every action_* goes through _fse_transition(), which reads this table and nothing else.
+# Technicians start and complete their own jobs; planning, cancelling and reopening (which
+# gives the parts back) are the back office's decisions.
 WORK_ORDER_TRANSITIONS = {
-    "schedule": (("draft",), "scheduled"),
-    "start": (("draft", "scheduled"), "in_progress"),
-    "complete": (("scheduled", "in_progress"), "done"),
-    "cancel": (("draft", "scheduled", "in_progress", "done"), "cancel"),
-    "reset_draft": (("scheduled", "in_progress", "done", "cancel"), "draft"),
+    "schedule": (("draft",), "scheduled", DISPATCHER_GROUP),
+    "start": (("draft", "scheduled"), "in_progress", TECHNICIAN_GROUP),
+    "complete": (("scheduled", "in_progress"), "done", TECHNICIAN_GROUP),
+    "cancel": (("draft", "scheduled", "in_progress", "done"), "cancel", DISPATCHER_GROUP),
+    "reset_draft": (("scheduled", "in_progress", "done", "cancel"), "draft", DISPATCHER_GROUP),
 }
 # Orders in these states are closed: their content can no longer change.
 LOCKED_STATES = ("done", "cancel")
@@ -24,7 +29,7 @@ LOCKED_STATES = ("done", "cancel")
 class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 
@@ -123,6 +128,7 @@ class FseWorkOrder(models.Model):
         compute="_compute_parts_cost",
         string="Cost of Parts",
         help="Stock value of the parts consumed, net of returns (from inventory valuation).",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     description = fields.Html(string="Problem Description")
     resolution = fields.Html()
@@ -145,6 +151,9 @@ class FseWorkOrder(models.Model):
     timer_start = fields.Datetime(readonly=True, copy=False)
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
+    fse_back_office = fields.Boolean(
+        compute="_compute_fse_back_office", help="The current user plans and bills orders (a dispatcher)."
+    )
     color = fields.Integer()
     team_id = fields.Many2one(
         "fse.team",
@@ -373,6 +382,11 @@ class FseWorkOrder(models.Model):
         else:
             self.part_line_ids = [Command.create({"product_id": product.id, "quantity": 1})]
 
+    @api.depends_context("uid")
+    def _compute_fse_back_office(self):
+        # Only for the form: which fields to show read-only. The server's rule is the write policy.
+        self.fse_back_office = self.env.user.has_group(DISPATCHER_GROUP)
+
     @api.depends("timer_start")
     def _compute_timer_running(self):
         for order in self:
@@ -415,9 +429,18 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
+    @api.constrains("signed_by")
+    def _check_signer_name(self):
+        for order in self:
+            if order.signed_by and not order.signed_by.strip():
+                raise ValidationError(
+                    self.env._("Work order %(name)s: write the name of the person who signs.", name=order.name)
+                )
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         unnamed = defaultdict(list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
@@ -451,16 +474,35 @@ class FseWorkOrder(models.Model):
     def _fse_create_planned(self, vals_list):
         """Create planned visits in one batch, without a creation message or follower each
         (the plan is their trace)."""
-        return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(vals_list)
+        self.check_access("create")
+        # The plan fields (plan, occurrence, due date) are the generator's own bookkeeping,
+        # which no user writes: the visits are created as superuser once the right is checked.
+        Order = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        return Order.create(vals_list).with_env(self.env)
+
+    @api.model
+    def _fse_technician_fields(self):
+        """What a technician records on their own open order; the rest is the back office's."""
+        return super()._fse_technician_fields() | {
+            "resolution",
+            "signature",
+            "signed_by",
+            "part_line_ids",
+            "labor_line_ids",
+            "check_ids",
+            # the phone's scan inputs (not stored: their onchange adds part lines)
+            "scan_lot_id",
+            "scan_product_id",
+        }
 
     def write(self, vals):
+        self._fse_check_write_policy([vals])
+        # Only a transition (the model's own, as superuser) writes 'state' and may touch a
+        # closed order; anything else on a closed order is refused.
+        if not (self.env.su and "state" in vals) and set(vals) - self._fse_fields_editable_when_locked():
+            self._fse_check_not_locked()
         if vals.get("signature"):
             vals["signed_on"] = fields.Datetime.now()
-        # A transition writes 'state' (with its dates); anything else on a closed order is refused.
-        if "state" not in vals:
-            editable = self._fse_fields_editable_when_locked()
-            if set(vals) - editable:
-                self._fse_check_not_locked()
         res = super().write(vals)
         if "order_type" in vals:
             self._fse_apply_checklist(reset=True)
@@ -526,6 +568,12 @@ class FseWorkOrder(models.Model):
                 )
             )
 
+    def _fse_check_lines_target(self):
+        """A line moved to this order: the caller must be allowed to write the order, and
+        the order must be open."""
+        self.check_access("write")
+        self._fse_check_not_locked()
+
     def _fse_state_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
@@ -535,7 +583,8 @@ class FseWorkOrder(models.Model):
         """Check `action` is allowed on every order of self, and return the orders it must
         change: orders already in the target state are skipped, so a double click or a retried
         request is a no-op rather than a second execution."""
-        sources, target = WORK_ORDER_TRANSITIONS[action]
+        sources, target, group = WORK_ORDER_TRANSITIONS[action]
+        self._fse_check_action_rights(group)
         todo = self.filtered(lambda o: o.state != target)
         refused = todo.filtered(lambda o: o.state not in sources)
         if refused:
@@ -555,7 +604,18 @@ class FseWorkOrder(models.Model):
                 )
             )
         todo._fse_lock()
-        return todo.filtered(lambda o: o.state != target)
+        # The transition's own fields (state, dates, timer) are system fields: written as
+        # superuser from here on, the caller's rights on these very orders being checked.
+        return todo.filtered(lambda o: o.state != target).sudo()
+
+    def _fse_check_action_rights(self, group):
+        """The caller may run an action of `group` on these orders: the group, and write
+        access to each order (a technician's own orders, through the record rules)."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(group):
+            raise AccessError(self.env._("Only a dispatcher can do this on work orders."))
+        self.check_access("write")
 
     def _fse_lock(self):
         """Lock the order rows for this transaction: two concurrent clicks on the same
@@ -594,9 +654,11 @@ class FseWorkOrder(models.Model):
 
     def action_timer_pause(self):
         """Stop the clock; a second tap (or a re-sent request) changes nothing."""
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
         self._fse_lock()
         now = fields.Datetime.now()
-        for order in self.filtered(lambda o: o.state == "in_progress" and o.timer_start):
+        # The timer fields are system fields, written as superuser once the rights are checked.
+        for order in self.sudo().filtered(lambda o: o.state == "in_progress" and o.timer_start):
             order.write(
                 {
                     "timer_seconds": order.timer_seconds + (now - order.timer_start).total_seconds(),
@@ -606,8 +668,10 @@ class FseWorkOrder(models.Model):
         return True
 
     def action_timer_resume(self):
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
         self._fse_lock()
-        self.filtered(lambda o: o.state == "in_progress" and not o.timer_start).write(
+        # The timer fields are system fields, written as superuser once the rights are checked.
+        self.sudo().filtered(lambda o: o.state == "in_progress" and not o.timer_start).write(
             {"timer_start": fields.Datetime.now()}
         )
         return True
@@ -616,7 +680,8 @@ class FseWorkOrder(models.Model):
         """Stop the timers and put their time, rounded up, on the technician's timer labor line
         (created once, then updated: resuming after a reset adds to the same line)."""
         self.action_timer_pause()
-        Labor = self.env["fse.work.order.labor"]
+        # The timer's labor line (from_timer, the order's technician) is the model's own record.
+        Labor = self.env["fse.work.order.labor"].sudo()
         new_lines = []
         # Under a minute is no work (an order started and completed at once from a paper report).
         for order in self.filtered(lambda o: o.timer_seconds >= 60 and o.technician_id):
@@ -626,7 +691,7 @@ class FseWorkOrder(models.Model):
                 lambda ln, o=order: ln.from_timer and ln.technician_id == o.technician_id
             )
             if line:
-                line[:1].hours = minutes / 60
+                line[:1].sudo().hours = minutes / 60  # the timer's own line, see above
             else:
                 new_lines.append(
                     {
@@ -672,6 +737,7 @@ class FseWorkOrder(models.Model):
     def action_consume_parts(self):
         """Take the parts recorded so far out of stock now, during the job (the technician
         can do it as often as needed: only what is not consumed yet moves)."""
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
         self._fse_lock()
         wrong = self.filtered(lambda o: o.state not in ("scheduled", "in_progress"))
         if wrong:

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
 
 
 class FseWorkOrderLabor(models.Model):
@@ -6,6 +9,7 @@ class FseWorkOrderLabor(models.Model):
     and reports read."""
 
     _name = "fse.work.order.labor"
+    _inherit = ["fse.write.policy"]
     _description = "Work Order Labor"
     _order = "order_id, date, id"
     _check_company_auto = True
@@ -49,16 +53,44 @@ class FseWorkOrderLabor(models.Model):
             if not line.product_id:
                 line.product_id = line.order_id.company_id.fse_labor_product_id
 
+    @api.model
+    def _fse_technician_fields(self):
+        """What a technician records of their own time on their own open orders."""
+        return super()._fse_technician_fields() | {"date", "date_start", "labor_type", "hours", "name"}
+
+    @api.model
+    def _fse_technician_create_fields(self):
+        # technician_id: their own name only, see _fse_check_own_time
+        return super()._fse_technician_create_fields() | {"order_id", "technician_id"}
+
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         lines = super().create(vals_list)
         lines.order_id._fse_check_not_locked()
+        lines._fse_check_own_time()
         return lines
 
     def write(self, vals):
+        self._fse_check_write_policy([vals])
         if set(vals) - self._fse_fields_editable_when_locked():
             self.order_id._fse_check_not_locked()
+        if "order_id" in vals:
+            self.order_id.browse(vals["order_id"])._fse_check_lines_target()
         return super().write(vals)
+
+    def _fse_check_own_time(self):
+        """A technician books their own time; a dispatcher books anyone's."""
+        if self.env.su or self.env.user.has_group(DISPATCHER_GROUP):
+            return
+        others = self.filtered(lambda line: line.technician_id != self.env.user)
+        if others:
+            raise AccessError(
+                self.env._(
+                    "You can only record your own time, not %(technician)s's.",
+                    technician=others[0].technician_id.name,
+                )
+            )
 
     @api.model
     def _fse_fields_editable_when_locked(self):

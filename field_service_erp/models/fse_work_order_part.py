@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 
@@ -15,6 +15,7 @@ class FseWorkOrderPart(models.Model):
     original one: done moves are never edited or deleted."""
 
     _name = "fse.work.order.part"
+    _inherit = ["fse.write.policy"]
     _description = "Work Order Part"
     _order = "order_id, sequence, id"
     _check_company_auto = True
@@ -158,9 +159,68 @@ class FseWorkOrderPart(models.Model):
         if self.lot_id and self.lot_id.product_id != self.product_id:
             self.lot_id = False
 
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        for line in self.filtered("lot_id"):
+            if line.lot_id.product_id != line.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Lot/serial %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
+                        lot=line.lot_id.name,
+                        lot_product=line.lot_id.product_id.display_name,
+                        product=line.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("product_uom_id", "product_id")
+    def _check_uom_compatible(self):
+        for line in self.filtered("product_uom_id"):
+            if not line.product_uom_id._has_common_reference(line.product_id.uom_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s is counted in %(uom)s: %(line_uom)s cannot be converted to it.",
+                        product=line.product_id.display_name,
+                        uom=line.product_id.uom_id.name,
+                        line_uom=line.product_uom_id.name,
+                    )
+                )
+
+    @api.constrains("replaced_component_id", "order_id")
+    def _check_replaced_component(self):
+        for line in self.filtered("replaced_component_id"):
+            machine = line.order_id.installation_id
+            if not machine or line.replaced_component_id.parent_id != machine:
+                raise ValidationError(
+                    self.env._(
+                        "%(component)s is not a component of the machine of %(order)s.",
+                        component=line.replaced_component_id.display_name,
+                        order=line.order_id.name,
+                    )
+                )
+
     # ------------------------------------------------------------------ CRUD
+    @api.model
+    def _fse_technician_fields(self):
+        """What a technician records on the parts of their own open orders."""
+        return super()._fse_technician_fields() | {
+            "sequence",
+            "product_id",
+            "quantity",
+            "product_uom_id",
+            "lot_id",
+            "location_id",  # their van or the default stock only: _fse_check_source_location_rights
+            "replaced_component_id",
+            "note",
+        }
+
+    @api.model
+    def _fse_technician_create_fields(self):
+        return super()._fse_technician_create_fields() | {"order_id"}
+
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         lines = super().create(vals_list)
         lines.order_id._fse_check_not_locked()
         lines._fse_check_source_location_rights()
@@ -172,8 +232,15 @@ class FseWorkOrderPart(models.Model):
         return set()
 
     def write(self, vals):
+        self._fse_check_write_policy([vals])
         if set(vals) - self._fse_fields_editable_when_locked():
             self.order_id._fse_check_not_locked()
+        if "order_id" in vals:
+            self.order_id.browse(vals["order_id"])._fse_check_lines_target()
+            if self.filtered("move_id"):
+                raise UserError(
+                    self.env._("A part taken out of stock stays on its work order; add a new line instead.")
+                )
         if "product_id" in vals or "lot_id" in vals or "product_uom_id" in vals:
             consumed = self.filtered("move_id")
             if consumed:

@@ -47,7 +47,7 @@ class TestWorkOrderLifecycle(FseCommon):
         """Walk the transition table: every action from every state it does not allow
         raises a UserError naming the order, and leaves the state unchanged."""
         states = [s for s, _label in self.env["fse.work.order"]._fields["state"].selection]
-        for action, (sources, target) in WORK_ORDER_TRANSITIONS.items():
+        for action, (sources, target, _group) in WORK_ORDER_TRANSITIONS.items():
             for state in states:
                 if state in sources or state == target:
                     continue

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+BILLING_FIELDS = {"billable", "coverage_percent", "coverage_reason"}
 
 
 class FseBillableLineMixin(models.AbstractModel):
@@ -48,6 +51,21 @@ class FseBillableLineMixin(models.AbstractModel):
                 line._fse_line_cost_type(), line.product_id
             )
 
+    def write(self, vals):
+        # What a line bills is settled once it is on an invoice (credit the invoice to change it).
+        if not self.env.su and set(vals) & BILLING_FIELDS:
+            # Whether the line is billed is read as superuser: invoice lines are accounting data.
+            invoiced = self.filtered(lambda line: line.sudo().invoice_line_ids.filtered("fse_billing_active"))
+            if invoiced:
+                raise UserError(
+                    self.env._(
+                        "%(line)s of %(order)s is already invoiced: its billing can no longer change.",
+                        line=invoiced[0].display_name,
+                        order=invoiced[0].order_id.name,
+                    )
+                )
+        return super().write(vals)
+
     @api.model
     def _fse_fields_editable_when_locked(self):
-        return super()._fse_fields_editable_when_locked() | {"billable", "coverage_percent", "coverage_reason"}
+        return super()._fse_fields_editable_when_locked() | BILLING_FIELDS

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 
 _logger = logging.getLogger(__name__)
+# The order's billing decisions, which the back office may review on a done order until it is invoiced.
+ORDER_BILLING_FIELDS = {"billable", "billing_approved", "customer_ref", "invoice_partner_id", "analytic_distribution"}
 
 
 class FseWorkOrder(models.Model):
@@ -51,6 +53,7 @@ class FseWorkOrder(models.Model):
         compute="_compute_amount_to_invoice",
         currency_field="currency_id",
         help="Untaxed amount the next invoice will bill for this order (before it is created).",
+        groups="field_service_erp.group_fse_dispatcher",
     )
 
     # ------------------------------------------------------------------ computes
@@ -113,13 +116,18 @@ class FseWorkOrder(models.Model):
 
     @api.model
     def _fse_fields_editable_when_locked(self):
-        return super()._fse_fields_editable_when_locked() | {
-            "billable",
-            "billing_approved",
-            "customer_ref",
-            "invoice_partner_id",
-            "analytic_distribution",
-        }
+        """The back office reviews a done order's billing until it is invoiced."""
+        return super()._fse_fields_editable_when_locked() | ORDER_BILLING_FIELDS
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & ORDER_BILLING_FIELDS:
+            # Whether the order is billed is read as superuser: invoice lines are accounting data.
+            invoiced = self.filtered(lambda o: o.sudo().invoice_line_ids.filtered("fse_billing_active"))
+            if invoiced:
+                raise UserError(
+                    self.env._("Work order %s is already invoiced: its billing can no longer change.", invoiced[0].name)
+                )
+        return super().write(vals)
 
     # ------------------------------------------------------------------ coverage
     def _fse_coverage(self, cost_type, product=None):
@@ -485,6 +493,7 @@ class FseWorkOrder(models.Model):
         return invoices._get_records_action(name=self.env._("Invoices"))
 
     def action_approve_billing(self):
+        self._fse_check_action_rights("field_service_erp.group_fse_dispatcher")
         self.filtered(lambda o: o.state == "done").write({"billing_approved": True})
         return True
 
