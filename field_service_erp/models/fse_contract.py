@@ -86,35 +86,51 @@ class FseContract(models.Model):
     installation_count = fields.Integer(compute="_compute_installation_ids")
 
     # Coverage rules: what the customer does not pay on orders for covered machines.
-    labor_coverage_percent = fields.Float(string="Labor Covered %", tracking=True)
-    parts_coverage_percent = fields.Float(string="Parts Covered %", tracking=True)
+    labor_coverage_percent = fields.Float(
+        string="Labor Covered %", tracking=True, groups="field_service_erp.group_fse_dispatcher"
+    )
+    parts_coverage_percent = fields.Float(
+        string="Parts Covered %", tracking=True, groups="field_service_erp.group_fse_dispatcher"
+    )
     callout_covered = fields.Boolean(
         string="Travel and Call-out Covered",
         tracking=True,
         help="The call-out fee and travel time are covered; otherwise travel is covered like labor.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     preventive_included = fields.Boolean(
         string="Preventive Visits Included",
         default=True,
         help="Labor of the preventive visits planned by this contract is fully covered.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     excluded_categ_ids = fields.Many2many(
         "product.category",
         string="Excluded Categories",
         help="Parts and services of these categories are never covered (consumables, accessories...).",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     included_quantity = fields.Float(
-        string="Included", help="Hours or visits included per period; beyond, the coverage percentages apply."
+        string="Included",
+        help="Hours or visits included per period; beyond, the coverage percentages apply.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
-    included_unit = fields.Selection([("hours", "Hours"), ("visits", "Visits")], default="hours", required=True)
+    included_unit = fields.Selection(
+        [("hours", "Hours"), ("visits", "Visits")],
+        default="hours",
+        required=True,
+        groups="field_service_erp.group_fse_dispatcher",
+    )
     included_period = fields.Selection(
         [("month", "Month"), ("quarter", "Quarter"), ("year", "Contract Year")],
         default="year",
         required=True,
         string="Per",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     yearly_cap = fields.Monetary(
         help="Most the contract covers per contract year; beyond, the customer pays. 0 means no cap.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
 
     # Service level: how fast a corrective call gets a technician, in working hours.
@@ -135,7 +151,7 @@ class FseContract(models.Model):
     sla_on_time_count = fields.Integer(compute="_compute_order_stats", string="On Time")
     sla_late_count = fields.Integer(compute="_compute_order_stats", string="Late")
     sla_on_time_rate = fields.Float(compute="_compute_order_stats", string="SLA Met %")
-    note = fields.Html(string="Terms")
+    note = fields.Html(string="Terms", groups="field_service_erp.group_fse_dispatcher")
 
     _name_company_unique = models.UniqueIndex("(name, company_id)", "Contract references must be unique.")
     _dates_ordered = models.Constraint(

@@ -59,18 +59,18 @@ class ResUsers(models.Model):
         return True
 
     def action_fse_my_van(self):
-        """Open the on-hand quantities of the user's van in counting mode."""
+        """Open the on-hand quantities of the user's van."""
         self.ensure_one()
         van = self.fse_van_location_id
         if not van:
             raise UserError(self.env._("%s has no van location yet; ask a dispatcher to create it.", self.name))
-        action = self.env["stock.quant"].with_context(search_default_internal_loc=0).action_view_inventory()
-        action["domain"] = [("location_id", "child_of", van.id)]
-        action["context"] = dict(
-            self.env.context,
-            inventory_mode=True,
-            default_location_id=van.id,
-            search_default_my_count=0,
-        )
-        action["name"] = self.env._("My Van: %s", van.display_name)
-        return action
+        # What the van holds, read-only: counts and corrections are Inventory users' work.
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("My Van: %s", van.display_name),
+            "res_model": "stock.quant",
+            "view_mode": "list",
+            "views": [(self.env.ref("field_service_erp.view_stock_quant_list_fse_van").id, "list")],
+            "domain": [("location_id", "child_of", van.id)],
+            "context": {"create": False, "edit": False, "delete": False},
+        }

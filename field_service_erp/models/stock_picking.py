@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class StockPicking(models.Model):
@@ -64,3 +64,29 @@ class StockPicking(models.Model):
             "warranty_end_date": installed_on + relativedelta(months=months) if months else False,
             "company_id": picking.company_id.id,
         }
+
+    def action_fse_validate_van_transfer(self):
+        """A technician confirms a transfer to or from their own van (a pick-up from the
+        warehouse, a return of unused parts) as prepared by the back office: the reserved
+        quantities move, nothing else. Technicians have no Inventory rights, so this is the
+        one way their van's stock changes besides their work orders."""
+        user = self.env.user
+        inventory_user = self.env.su or user.has_group("stock.group_stock_user")
+        for picking in self:
+            own_van = all(
+                user in (move.location_id | move.location_dest_id).fse_technician_id for move in picking.move_ids
+            )
+            if not (inventory_user or (picking.move_ids and own_van)):
+                raise AccessError(self.env._("%s is not a transfer to or from your van.", picking.name))
+            if picking.state != "assigned":
+                raise UserError(
+                    self.env._("%s is not ready: the back office must prepare it before it is confirmed.", picking.name)
+                )
+        self.check_access("read")
+        # Validating needs Inventory rights the technician does not have; the checks above
+        # limit it to prepared transfers of their own van, with the reserved quantities.
+        pickings = self.sudo()
+        for move in pickings.move_ids:
+            move.picked = True
+        pickings.with_context(skip_backorder=True, cancel_backorder=False)._action_done()
+        return True

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, new_test_user, tagged
 
@@ -161,11 +161,24 @@ class TestContract(FseContractCommon):
         self.assertEqual(self.contract.date_end, date(2026, 6, 15))
         self.assertEqual(set(plan.work_order_ids.mapped("state")), {"cancel"})
 
+    def _order_for_contract_tech(self, tech):
+        order = self.env["fse.work.order"].create(
+            {"partner_id": self.customer.id, "contract_id": self.contract.id, "technician_id": tech.id}
+        )
+        self.assertEqual(order.contract_id, self.contract)
+        return order
+
     def test_contract_form_and_technician_access(self):
         tech = new_test_user(self.env, login="fse_tech_contract", groups="field_service_erp.group_fse_technician")
         with self.assertRaises(UserError):
             self.env["fse.contract"].with_user(tech).create({"partner_id": self.customer.id})
-        self.assertEqual(self.contract.with_user(tech).name, self.contract.name, "technicians read contracts")
+        # Technicians read the contracts of their own jobs only, and none of the commercial terms.
+        with self.assertRaises(AccessError):
+            self.contract.with_user(tech).read(["name"])
+        self._order_for_contract_tech(tech)
+        self.assertEqual(self.contract.with_user(tech).read(["name"])[0]["name"], self.contract.name)
+        with self.assertRaises(AccessError):
+            self.contract.with_user(tech).read(["labor_coverage_percent"])
         form = Form(self.env["fse.contract"].with_user(self.dispatcher))
         form.partner_id = self.customer
         form.date_start = date(2030, 1, 15)

@@ -393,17 +393,35 @@ class TestVanReplenishment(FseStockCommon):
         self.assertEqual(refill.product_uom_qty, 5)
         self.assertEqual(refill.location_id, self.wh_stock)
         self.assertEqual(refill.picking_id.picking_type_id, self.warehouse.int_type_id)
-        # The technician validates the pick-up themselves.
-        refill.picking_id.with_user(self.tech).button_validate()
+        # The technician is no Inventory user: Odoo's own validation is refused to them...
+        with self.assertRaises(AccessError):
+            refill.picking_id.with_user(self.tech).button_validate()
+        self.assertEqual(self._qty(self.filter, self.van), 1)
+        # ...they confirm the prepared pick-up to their own van with the project's button.
+        refill.picking_id.action_assign()
+        refill.picking_id.with_user(self.tech).action_fse_validate_van_transfer()
+        self.assertEqual(refill.picking_id.state, "done")
         self.assertEqual(self._qty(self.filter, self.van), 6)
         self.assertEqual(self._qty(self.filter, self.wh_stock), 5)
 
-    def test_technician_counts_the_van(self):
+    def test_technician_sees_the_van_but_does_not_adjust_it(self):
         action = self.tech.with_user(self.tech).action_fse_my_van()
         self.assertEqual(action["res_model"], "stock.quant")
         quants = self.env["stock.quant"].with_user(self.tech).with_context(**action["context"]).search(action["domain"])
         self.assertEqual(set(quants.product_id.ids), {self.filter.id, self.belt.id, self.valve.id, self.sensor.id})
         filters = quants.filtered(lambda q: q.product_id == self.filter)
-        filters.inventory_quantity = 4
-        filters.action_apply_inventory()
-        self.assertEqual(self._qty(self.filter, self.van), 4)
+        with self.assertRaises(AccessError):
+            filters.with_context(inventory_mode=True).inventory_quantity = 4
+            filters.with_context(inventory_mode=True).action_apply_inventory()
+        self.assertEqual(self._qty(self.filter, self.van), 5)
+        # A colleague's van neither.
+        self.tech_b.action_fse_create_van()
+        with self.assertRaises(AccessError):
+            self.env["stock.quant"].with_user(self.tech).with_context(inventory_mode=True).create(
+                {
+                    "product_id": self.filter.id,
+                    "location_id": self.tech_b.fse_van_location_id.id,
+                    "inventory_quantity": 100,
+                }
+            ).action_apply_inventory()
+        self.assertEqual(self._qty(self.filter, self.tech_b.fse_van_location_id), 0)

@@ -48,7 +48,9 @@ class FseBillingRule(models.Model):
     @api.model
     def _fse_rules_for(self, orders):
         """{order: its rule (or an empty recordset)} with one search for all orders."""
-        rules = self.search([("company_id", "in", orders.company_id.ids)])
+        # Billing rules are back-office data that technicians may not read; the lines of
+        # their orders still need them for their defaults (is travel billed?).
+        rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
         result = {}
         for order in orders:
             candidates = rules.filtered(

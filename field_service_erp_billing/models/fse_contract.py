@@ -23,12 +23,19 @@ def period_bounds(day, period):
 class FseContract(models.Model):
     _inherit = "fse.contract"
 
-    line_ids = fields.One2many("fse.contract.line", "contract_id", string="Recurring Fees", copy=True)
+    line_ids = fields.One2many(
+        "fse.contract.line",
+        "contract_id",
+        string="Recurring Fees",
+        copy=True,
+        groups="field_service_erp.group_fse_dispatcher",
+    )
     billing_period = fields.Selection(
         [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
         default="month",
         required=True,
         tracking=True,
+        groups="field_service_erp.group_fse_dispatcher",
     )
     billing_mode = fields.Selection(
         [("advance", "In Advance"), ("arrears", "In Arrears")],
@@ -36,6 +43,7 @@ class FseContract(models.Model):
         required=True,
         tracking=True,
         help="In advance: each period is invoiced on its first day. In arrears: once it is over.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     invoice_partner_id = fields.Many2one(
         "res.partner",
@@ -46,32 +54,50 @@ class FseContract(models.Model):
         precompute=True,
     )
     price_index_percent = fields.Float(
-        string="Indexation on Renewal %", tracking=True, help="Fee prices grow by this percentage at each renewal."
+        string="Indexation on Renewal %",
+        tracking=True,
+        help="Fee prices grow by this percentage at each renewal.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         copy=False,
         check_company=True,
         help="Created on confirmation: recurring invoices, billed orders and their parts cost post to it.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     next_period_start = fields.Date(
-        copy=False, readonly=True, index=True, help="First day of the next billing period not invoiced yet."
+        copy=False,
+        readonly=True,
+        index=True,
+        help="First day of the next billing period not invoiced yet.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     next_invoice_date = fields.Date(
         compute="_compute_next_invoice_date",
         store=True,
         index=True,
         help="When the next period falls due (its first day in advance, the day after it in arrears).",
+        groups="field_service_erp.group_fse_dispatcher",
     )
     fse_adjust_from = fields.Date(
         copy=False,
         readonly=True,
         help="Machines joined or left on or after this date in periods already invoiced: "
         "the next invoice corrects them.",
+        groups="field_service_erp.group_fse_dispatcher",
     )
-    period_ids = fields.One2many("fse.contract.period", "contract_id", string="Billed Periods", readonly=True)
-    invoice_count = fields.Integer(compute="_compute_invoice_count")
-    recurring_total = fields.Monetary(compute="_compute_recurring_total", string="Fee per Period")
+    period_ids = fields.One2many(
+        "fse.contract.period",
+        "contract_id",
+        string="Billed Periods",
+        readonly=True,
+        groups="field_service_erp.group_fse_dispatcher",
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count", groups="field_service_erp.group_fse_dispatcher")
+    recurring_total = fields.Monetary(
+        compute="_compute_recurring_total", string="Fee per Period", groups="field_service_erp.group_fse_dispatcher"
+    )
 
     @api.depends("partner_id")
     def _compute_invoice_partner_id(self):
