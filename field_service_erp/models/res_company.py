@@ -26,6 +26,9 @@ class ResCompany(models.Model):
         "ir.model.fields.selection",
         "res_company_fse_signature_type_rel",
         string="Signature Required For",
+        # Only those who may read ir.model.fields.selection (settings administrators): otherwise
+        # reading a company's fields, as any internal user does, fails on this one.
+        groups="base.group_erp_manager",
         domain=[("field_id.model", "=", "fse.work.order"), ("field_id.name", "=", "order_type")],
         help="Work order types that cannot be completed without the customer's signature.",
     )

@@ -7,8 +7,11 @@ from odoo.exceptions import AccessError, UserError
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    # Dispatchers only, like the button it drives: the compute searches installations, which
+    # Inventory users without field-service rights may not read.
     fse_installable_count = fields.Integer(
         compute="_compute_fse_installable_count",
+        groups="field_service_erp.group_fse_dispatcher",
         help="Serial numbers delivered to the customer by this transfer that are not installed yet.",
     )
 

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import FseCommon
 
@@ -92,3 +92,26 @@ class TestSecurity(FseCommon):
             order_b.with_user(self.dispatcher).read(["name"])
         visible_b = self.env["fse.work.order"].with_user(dispatcher_b).search([])
         self.assertEqual(visible_b, order_b)
+
+    def test_inventory_user_without_field_service_rights(self):
+        """The fields the add-on puts on Odoo's models never fail for internal users who have
+        no field-service group: pickings, locations and the company read as before."""
+        clerk = new_test_user(self.env, login="fse_plain_stock_user", groups="base.group_user,stock.group_stock_user")
+        self.assertFalse(clerk.has_group("field_service_erp.group_fse_technician"))
+        env = self.env(user=clerk)
+        picking_type = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).out_type_id
+        with Form(env["stock.picking"].with_context(default_picking_type_id=picking_type.id)) as form:
+            form.partner_id = self.customer
+            with form.move_ids.new() as move:
+                move.product_id = self.machine_product
+                move.product_uom_qty = 1
+        self.assertEqual(form.save().state, "draft")
+        # Every field-service field the user is shown reads (Odoo's own res.company fields
+        # already deny a plain Inventory user some, so not a whole read()).
+        for records in (env.company, env.user, env["stock.picking"].search([], limit=1)):
+            shown = [name for name in records.fields_get(attributes=["type"]) if name.startswith("fse_")]
+            self.assertTrue(records.read(shown))
+        self.assertNotIn("fse_signature_type_ids", env["res.company"].fields_get(attributes=["type"]))
+        self.assertNotIn("fse_installable_count", env["stock.picking"].fields_get(attributes=["type"]))
+        location = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).lot_stock_id
+        self.assertTrue(Form(location.with_user(clerk)).name)

@@ -4,12 +4,19 @@ from odoo import api, fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Field-service users only: accountants without field-service rights edit and post
+    # invoices without ever computing these (a non-stored compute runs as the current user,
+    # and assigning work orders they cannot read would raise an AccessError).
     fse_work_order_ids = fields.Many2many(
         "fse.work.order",
         string="Work Orders",
         compute="_compute_fse_work_order_ids",
+        groups="field_service_erp.group_fse_technician",
     )
-    fse_work_order_count = fields.Integer(compute="_compute_fse_work_order_ids")
+    fse_work_order_count = fields.Integer(
+        compute="_compute_fse_work_order_ids",
+        groups="field_service_erp.group_fse_technician",
+    )
     fse_contract_id = fields.Many2one(
         "fse.contract", string="Service Contract", index="btree_not_null", copy=False, readonly=True
     )
@@ -17,7 +24,8 @@ class AccountMove(models.Model):
     @api.depends("invoice_line_ids.fse_work_order_id")
     def _compute_fse_work_order_ids(self):
         for move in self:
-            move.fse_work_order_ids = move.invoice_line_ids.fse_work_order_id
+            # The orders the user may read: a technician's record rules hide other orders.
+            move.fse_work_order_ids = move.invoice_line_ids.fse_work_order_id._filtered_access("read")
             move.fse_work_order_count = len(move.fse_work_order_ids)
 
     @api.ondelete(at_uninstall=False)

@@ -6,3 +6,4 @@ from . import test_contract_concurrency
 from . import test_reports
 from . import test_cogs
 from . import test_api_security
+from . import test_accountant_access
