@@ -40,10 +40,14 @@ ODOO_ERROR_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:,]+ [0-9]+ (ERROR|CRITICAL) '
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
+# Odoo's addons folder: addons/ in a source checkout, odoo/addons/ in an installed package
+# (the odoo:19 Docker image).
+ODOO_ADDONS="$ODOO_SRC/addons"
+[ -d "$ODOO_ADDONS/account" ] || ODOO_ADDONS="$ODOO_SRC/odoo/addons"
 paths=()
 for suite in "${SUITES[@]}"; do
-    [ -e "$ODOO_SRC/addons/$suite" ] || fse_die "No Odoo test suite $suite (looked in ODOO_SRC/addons)."
-    paths+=("$ODOO_SRC/addons/$suite")
+    [ -e "$ODOO_ADDONS/$suite" ] || fse_die "No Odoo test suite $suite in Odoo's addons folder ($ODOO_ADDONS)."
+    paths+=("$ODOO_ADDONS/$suite")
 done
 
 side() {
