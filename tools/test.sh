@@ -53,13 +53,16 @@ for mod in ${MODULES//,/ }; do
     [ -d "$FSE_ROOT/$mod/tests" ] && test_dirs+=("$mod/tests")
 done
 cd "$FSE_ROOT"
-pytest_rc=0
+# (set +e around the pipe: PIPESTATUS must be pytest's, not that of a "|| true")
+set +e
 python -m pytest -p no:cacheprovider --odoo-config="$ODOO_RC" --odoo-database="$DB" --odoo-http \
-    --odoo-log-level=warn -rfEs -q "${test_dirs[@]}" "$@" 2>&1 | tee "$LOG_DIR/tests.log" || true
+    --odoo-log-level=warn -rfEs -q "${test_dirs[@]}" "$@" 2>&1 | tee "$LOG_DIR/tests.log"
 pytest_rc=${PIPESTATUS[0]}
+set -e
 
 # The verdict: read pytest's own closing line, then apply the stricter rules.
-python - "$LOG_DIR/tests.log" "$pytest_rc" "$ODOO_ERROR_RE" <<'PY'
+verdict_rc=0
+verdict="$(python - "$LOG_DIR/tests.log" "$pytest_rc" "$ODOO_ERROR_RE" <<'PY'
 import re, sys
 text = open(sys.argv[1], errors="replace").read()
 rc, error_re = int(sys.argv[2]), re.compile(sys.argv[3], re.M)
@@ -86,3 +89,26 @@ for p in problems:
 print(f"summary: {counts['passed']} passed, {failed} failed, {counts['skipped']} skipped")
 sys.exit(1 if (failed or problems or rc not in (0,)) else 0)
 PY
+)" || verdict_rc=$?
+
+# Odoo's own suites with and without our add-ons (tools/odoo_suites.sh); CI runs them,
+# FSE_SKIP_ODOO_SUITES=1 skips them for a quick local run.
+suites_rc=0
+if [ "${FSE_SKIP_ODOO_SUITES:-0}" = 1 ]; then
+    suites_line="odoo suites: skipped (FSE_SKIP_ODOO_SUITES=1)"
+else
+    fse_log "Running Odoo's own test suites with and without the add-ons (tools/odoo_suites.sh)"
+    set +e
+    "$FSE_ROOT/tools/odoo_suites.sh" 2>&1 | tee "$LOG_DIR/odoo_suites.log"
+    suites_rc=${PIPESTATUS[0]}
+    set -e
+    suites_line="$(grep '^odoo suites: ' "$LOG_DIR/odoo_suites.log" | tail -1 || true)"
+    [ -n "$suites_line" ] || suites_line="odoo suites: FAILED, tools/odoo_suites.sh stopped (exit $suites_rc; log: .local/logs/odoo_suites.log)"
+    [ "$suites_rc" = 0 ] || [[ "$suites_line" == *FAILED* ]] || suites_line="odoo suites: FAILED (exit $suites_rc), $suites_line"
+fi
+
+# Closing lines: our verdict's details, the Odoo suites line, then the one summary line.
+printf '%s\n' "$verdict" | sed '$d'
+echo "$suites_line"
+printf '%s\n' "$verdict" | tail -1
+[ "$verdict_rc" = 0 ] && [ "$suites_rc" = 0 ]
