@@ -256,15 +256,27 @@ class FseContract(models.Model):
         self._fse_lock()
         return self.filtered(lambda c: c.state != target or action == "renew")
 
-    def _fse_lock(self):
+    def _fse_lock(self, skip_locked=False):
         """Lock the contract rows for this transaction: two people, or a person and a scheduled
         action (renewal, billing), acting on one contract serialize here, and the second one
-        sees what the first committed (or is retried by the server on a serialization error)."""
-        if self:
-            self.env.cr.execute(
-                SQL("SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE", self.ids), log_exceptions=False
-            )
-            self.invalidate_recordset()
+        sees what the first committed (or is retried by the server on a serialization error).
+
+        A person's click waits for the lock. Scheduled actions pass `skip_locked`: contracts
+        another transaction holds are left out (to be retried later) instead of waited for,
+        and the contracts actually locked are returned. Either way, a contract changed by a
+        transaction committed since this one started raises a serialization failure."""
+        if not self:
+            return self
+        query = "SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE"
+        if skip_locked:
+            query += " SKIP LOCKED"
+        self.env.cr.execute(SQL(query, self.ids), log_exceptions=False)
+        locked = self
+        if skip_locked:
+            ids = {row[0] for row in self.env.cr.fetchall()}
+            locked = self.filtered(lambda c: c.id in ids)
+        self.invalidate_recordset()
+        return locked
 
     def action_confirm(self):
         todo = self._fse_transition("confirm")
