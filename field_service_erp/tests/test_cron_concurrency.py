@@ -62,6 +62,25 @@ class CronConcurrencyMixin:
         self.addCleanup(lambda: cr.closed or release())
         return release
 
+    def _changed_under_the_run(self, model_class, method, table):
+        """Patch `method` (the cron's lock) so that, the first time the run calls it, another
+        transaction changes the first record of the batch and commits: the row changed after
+        the run read its batch, so the run's lock meets a serialization failure."""
+        original = getattr(model_class, method)
+        changed = []
+
+        def changed_then_lock(records, *args, **kwargs):
+            if not changed:
+                changed.append(records[0].id)
+                self._env_call(
+                    lambda env: env.cr.execute(
+                        SQL("UPDATE %s SET write_date = now() WHERE id = %s", SQL.identifier(table), records[0].id)
+                    )
+                )
+            return original(records, *args, **kwargs)
+
+        return patch.object(model_class, method, changed_then_lock), changed
+
     def _trigger_ids(self, xmlid):
         def read(env):
             cron = env.ref(xmlid)
@@ -166,6 +185,15 @@ class TestPlanCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
         self.assertEqual(self._trigger_ids(PLAN_CRON) - triggers_before, new_triggers, "nothing left to retry")
         (third_run,) = self._in_threads(self._cron())
         self.assertEqual(third_run, 0)
+
+    def test_cron_retries_a_batch_changed_under_it(self):
+        Plan = type(self._env_call(lambda env: env["fse.maintenance.plan"]))
+        changing, changed = self._changed_under_the_run(Plan, "_fse_lock_skip_locked", "fse_maintenance_plan")
+        with changing:
+            (run,) = self._in_threads(self._cron())
+        self.assertEqual(changed, self.plan_ids[:1], "the first batch met a serialization failure")
+        self.assertEqual(run, 6 * self.visits_due, f"the run read the batch again and went on: {run!r}")
+        self.assertEqual(set(self._visits().values()), {(self.visits_due, self.visits_due)}, "each visit once")
 
     def test_two_runs_and_a_click_create_each_visit_once(self):
         triggers_before = self._forget_new_triggers(PLAN_CRON)

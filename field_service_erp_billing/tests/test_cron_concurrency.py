@@ -117,6 +117,16 @@ class TestContractCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
         (third_run,) = self._in_threads(self._cron())
         self.assertEqual(third_run, [])
 
+    def test_cron_retries_a_batch_changed_under_it(self):
+        Contract = type(self._env_call(lambda env: env["fse.contract"]))
+        changing, changed = self._changed_under_the_run(Contract, "_fse_lock", "fse_contract")
+        with changing:
+            (run,) = self._in_threads(self._cron())
+        self.assertEqual(changed, self.contract_ids[:1], "the first batch met a serialization failure")
+        self.assertIsInstance(run, list, f"the run failed: {run!r}")
+        self.assertEqual(len(run), 6 * self.periods_due, "the run read the batch again and went on")
+        self.assertEqual(set(self._billed().values()), {(self.periods_due,) * 3}, "every period billed once")
+
     def test_two_runs_and_a_click_bill_every_period_once(self):
         triggers_before = self._forget_new_triggers(CONTRACT_CRON)
         Contract = type(self._env_call(lambda env: env["fse.contract"]))
