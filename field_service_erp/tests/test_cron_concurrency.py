@@ -11,6 +11,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.fields import Command
 from odoo.service.model import retrying
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -18,6 +19,7 @@ from odoo.tools import SQL
 from .common import FseConcurrentCase
 
 PLAN_CRON = "field_service_erp.ir_cron_fse_generate_preventive_orders"
+LIFECYCLE_CRON = "field_service_erp.ir_cron_fse_contract_lifecycle"
 
 
 class CronConcurrencyMixin:
@@ -218,3 +220,71 @@ class TestPlanCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
             self.assertTrue(self._trigger_ids(PLAN_CRON) - triggers_before, "a later run is scheduled")
         self._in_threads(self._cron())
         self.assertEqual(set(self._visits().values()), {(self.visits_due, self.visits_due)}, "each visit once")
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycleCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
+    def setUp(self):
+        super().setUp()
+        tag = uuid.uuid4().hex[:8]
+
+        def create(env):
+            customer = env["res.partner"].create({"name": f"Lifecycle Customer {tag}", "is_company": True})
+            machines = env["fse.installation"].create(
+                [{"partner_id": customer.id, "name": f"Unit {i} {tag}"} for i in range(4)]
+            )
+            start = fields.Date.today() - timedelta(days=400)
+            contracts = env["fse.contract"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "date_start": start,
+                        "term_months": 12,
+                        "auto_renew": False,
+                        "coverage_ids": [Command.create({"installation_id": machine.id, "date_from": start})],
+                    }
+                    for machine in machines
+                ]
+            )
+            contracts.action_confirm()  # a year's term, over a month ago
+            return customer.id, machines.ids, contracts.ids
+
+        self.customer_id, self.machine_ids, self.contract_ids = self._env_call(create)
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        def remove(env):
+            contracts = env["fse.contract"].browse(self.contract_ids)
+            contracts.filtered(lambda c: c.state == "expired").action_renew()
+            contracts.action_cancel()
+            # With billing installed, confirming made an analytic account per contract.
+            analytic = contracts["analytic_account_id"] if "analytic_account_id" in contracts._fields else None
+            contracts.unlink()
+            if analytic:
+                analytic.unlink()
+            env["fse.installation"].browse(self.machine_ids).unlink()
+            env["res.partner"].browse(self.customer_id).unlink()
+
+        self._env_call(remove)
+
+    def _states(self):
+        return self._env_call(
+            lambda env: {c.id: c.state for c in env["fse.contract"].browse(self.contract_ids)},
+        )
+
+    def _cron(self, env):
+        return env["fse.contract"]._cron_contract_lifecycle(batch_size=2, domain=[("id", "in", self.contract_ids)])
+
+    def test_cron_skips_contracts_held_by_a_click_and_retriggers(self):
+        held = self.contract_ids[:2]  # the first batch
+        triggers_before = self._forget_new_triggers(LIFECYCLE_CRON)
+        release = self._hold(lambda env: env["fse.contract"].browse(held)._fse_lock())
+        (first_run,) = self._in_threads(self._cron)
+        self.assertIs(first_run, True, f"the run failed: {first_run!r}")
+        states = self._states()
+        self.assertEqual([states[i] for i in self.contract_ids], ["running", "running", "expired", "expired"])
+        self.assertEqual(len(self._trigger_ids(LIFECYCLE_CRON) - triggers_before), 1, "a later run is scheduled")
+        release()
+        (second_run,) = self._in_threads(self._cron)
+        self.assertIs(second_run, True, f"the run failed: {second_run!r}")
+        self.assertEqual(set(self._states().values()), {"expired"})
