@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -6,7 +7,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+
+from .fse_maintenance_plan import CRON_CONFLICT_ATTEMPTS, CRON_RETRY_DELAY
+
+_logger = logging.getLogger(__name__)
 
 # Contract states a person may move a contract to, from where (one table, like the work order's).
 CONTRACT_TRANSITIONS = {
@@ -256,15 +263,27 @@ class FseContract(models.Model):
         self._fse_lock()
         return self.filtered(lambda c: c.state != target or action == "renew")
 
-    def _fse_lock(self):
+    def _fse_lock(self, skip_locked=False):
         """Lock the contract rows for this transaction: two people, or a person and a scheduled
         action (renewal, billing), acting on one contract serialize here, and the second one
-        sees what the first committed (or is retried by the server on a serialization error)."""
-        if self:
-            self.env.cr.execute(
-                SQL("SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE", self.ids), log_exceptions=False
-            )
-            self.invalidate_recordset()
+        sees what the first committed (or is retried by the server on a serialization error).
+
+        A person's click waits for the lock. Scheduled actions pass `skip_locked`: contracts
+        another transaction holds are left out (to be retried later) instead of waited for,
+        and the contracts actually locked are returned. Either way, a contract changed by a
+        transaction committed since this one started raises a serialization failure."""
+        if not self:
+            return self
+        query = "SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE"
+        if skip_locked:
+            query += " SKIP LOCKED"
+        self.env.cr.execute(SQL(query, self.ids), log_exceptions=False)
+        locked = self
+        if skip_locked:
+            ids = {row[0] for row in self.env.cr.fetchall()}
+            locked = self.filtered(lambda c: c.id in ids)
+        self.invalidate_recordset()
+        return locked
 
     def action_confirm(self):
         todo = self._fse_transition("confirm")
@@ -347,18 +366,51 @@ class FseContract(models.Model):
         return True
 
     @api.model
-    def _cron_contract_lifecycle(self, batch_size=200):
-        """Renew (auto-renew) or expire running contracts whose term is over, in batches."""
+    def _cron_contract_lifecycle(self, batch_size=200, domain=None):
+        """Renew (auto-renew) or expire running contracts whose term is over (all of them, or
+        those in `domain`), in batches. Beside other runs and people's clicks, as the
+        invoicing runs: contracts held elsewhere are skipped and the run goes on, a batch
+        changed under it is read again, and the run schedules itself again for what it
+        skipped."""
         today = fields.Date.context_today(self)
-        domain = [("state", "=", "running"), ("date_end", "<", today)]
-        remaining = self.search_count(domain)
+        ended = Domain("state", "=", "running") & Domain("date_end", "<", today)
+        if domain:
+            ended &= Domain(domain)
+        skipped, conflicts = [], defaultdict(int)
+
+        def todo():
+            return ended & Domain("id", "not in", skipped)
+
+        remaining = self.search_count(todo())
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         while remaining:
-            contracts = self.search(domain, limit=batch_size)
-            contracts._fse_renew_or_expire(today)
-            remaining = self.search_count(domain)
-            if not self.env["ir.cron"]._commit_progress(len(contracts), remaining=remaining):
+            contracts = self.search(todo(), limit=batch_size)
+            if not contracts:
                 break
+            done = self.browse()
+            try:
+                with self.env.cr.savepoint():
+                    locked = contracts._fse_lock(skip_locked=True)
+                    locked._fse_renew_or_expire(today)
+                skipped.extend((contracts - locked).ids)
+                done = locked
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                # Nothing of the batch is kept; the next transaction reads it afresh.
+                self.env.invalidate_all()
+                for contract in contracts:
+                    conflicts[contract.id] += 1
+                    if conflicts[contract.id] >= CRON_CONFLICT_ATTEMPTS:
+                        skipped.append(contract.id)
+                _logger.info("Contracts %s changed while renewing them (%s), retrying", contracts.ids, error.pgcode)
+            remaining = self.search_count(todo())
+            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
+                break
+        if skipped:
+            _logger.info("Contracts %s busy elsewhere: renewing or expiring them in a later run", skipped)
+            cron = self.env.ref("field_service_erp.ir_cron_fse_contract_lifecycle", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
+            self.env["ir.cron"]._commit_progress()
         return True
 
     def _fse_renew_or_expire(self, today):

@@ -1,5 +1,6 @@
 import logging
 import math
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -7,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command, Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +21,11 @@ INTERVAL_STEP = {
     "week": lambda n: relativedelta(weeks=n),
     "month": lambda n: relativedelta(months=n),
 }
+# Scheduled generation beside other runs and people's clicks: how many times a batch whose
+# plans changed under it is read again before they are left for a later run, and how soon
+# that later run comes.
+CRON_CONFLICT_ATTEMPTS = 3
+CRON_RETRY_DELAY = timedelta(minutes=1)
 
 
 class FseMaintenancePlan(models.Model):
@@ -210,24 +217,55 @@ class FseMaintenancePlan(models.Model):
         ) & Domain.OR([Domain("contract_id", "=", False), Domain("contract_id.state", "=", "running")])
 
     @api.model
-    def _cron_generate_orders(self, batch_size=500):
-        """Create the preventive visits due within the horizon, plan batch by plan batch,
-        committing each: a crash loses nothing done, and a re-run (or a concurrent run, which
-        skips the plans being processed) never creates a visit twice."""
+    def _cron_generate_orders(self, batch_size=500, domain=None):
+        """Create the preventive visits due within the horizon (of all plans, or of those in
+        `domain`), plan batch by plan batch, committing each: a crash loses nothing done, and
+        a re-run never creates a visit twice.
+
+        Safe beside other runs and people's clicks: plans another transaction holds are
+        skipped, not waited for, and the run goes on with the next plans; a batch whose plans
+        changed since it was read is undone and read again (a few times, then its plans are
+        skipped). The run schedules itself again shortly for the plans it skipped."""
         today = fields.Date.context_today(self)
-        domain = self._fse_horizon_domain(today)
-        remaining = self.search_count(domain)
+        due = self._fse_horizon_domain(today)
+        if domain:
+            due &= Domain(domain)
+        skipped, conflicts = [], defaultdict(int)
+
+        def todo():
+            return due & Domain("id", "not in", skipped)
+
+        remaining = self.search_count(todo())
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         created = 0
         while remaining:
-            plans = self.search(domain, limit=batch_size)
-            locked = plans._fse_lock_skip_locked()
-            if not locked:
+            plans = self.search(todo(), limit=batch_size)
+            if not plans:
                 break
-            created += len(locked._fse_generate_orders(today))
-            remaining = self.search_count(domain)
-            if not self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining):
+            done = self.browse()
+            try:
+                with self.env.cr.savepoint():
+                    locked = plans._fse_lock_skip_locked()
+                    orders = locked._fse_generate_orders(today)
+                skipped.extend((plans - locked).ids)
+                done, created = locked, created + len(orders)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                # Nothing of the batch is kept; the next transaction reads it afresh.
+                self.env.invalidate_all()
+                for plan in plans:
+                    conflicts[plan.id] += 1
+                    if conflicts[plan.id] >= CRON_CONFLICT_ATTEMPTS:
+                        skipped.append(plan.id)
+                _logger.info("Plans %s changed while generating their visits (%s), retrying", plans.ids, error.pgcode)
+            remaining = self.search_count(todo())
+            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
                 break
+        if skipped:
+            _logger.info("Plans %s busy elsewhere: generating their visits in a later run", skipped)
+            cron = self.env.ref("field_service_erp.ir_cron_fse_generate_preventive_orders", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
+            self.env["ir.cron"]._commit_progress()
         return created
 
     def _fse_lock_skip_locked(self):

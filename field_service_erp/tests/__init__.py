@@ -10,3 +10,4 @@ from . import test_maintenance_plan
 from . import test_portal
 from . import test_reports
 from . import test_write_policy
+from . import test_cron_concurrency

@@ -6,11 +6,17 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+# Scheduled invoicing beside other runs and people's clicks: how many times a batch whose
+# rows changed under it is read again before its records are left for a later run, and
+# how soon that later run comes.
+CRON_CONFLICT_ATTEMPTS = 3
+CRON_RETRY_DELAY = timedelta(minutes=1)
 
 
 def period_bounds(day, period):
@@ -453,33 +459,60 @@ class FseContract(models.Model):
         return self.period_ids.invoice_id._get_records_action(name=self.env._("Contract Invoices"))
 
     @api.model
-    def _cron_create_invoices(self, batch_size=100, today=None):
-        """Invoice the due periods of all contracts, batch by batch, committing each batch: a
-        crash loses nothing done and a re-run finishes the job; concurrent runs serialize on
-        the contract rows and the unique period index."""
+    def _cron_create_invoices(self, batch_size=100, today=None, domain=None):
+        """Invoice the due periods of all contracts (or of those in `domain`), batch by batch,
+        committing each batch: a crash loses nothing done and a re-run finishes the job.
+
+        Safe beside other runs and people's clicks: a contract another transaction holds (a
+        concurrent run, a person invoicing it) is skipped, not waited for; a batch whose
+        contracts changed since it was read is undone and read again (a few times, then its
+        contracts are skipped). The run goes on with the other contracts and schedules
+        itself again shortly for the skipped ones; whoever bills a period first bills it
+        alone (the contract lock and the unique period index)."""
         today = today or fields.Date.context_today(self)
-        domain = [
-            "|",
-            ("next_invoice_date", "<=", today),
-            ("fse_adjust_from", "!=", False),
-        ]
-        failed = []
-        remaining = self.search_count(domain)
+        due = Domain("next_invoice_date", "<=", today) | Domain("fse_adjust_from", "!=", False)
+        if domain:
+            due &= Domain(domain)
+        failed, skipped, conflicts = [], [], defaultdict(int)
+
+        def todo():
+            return due & Domain("id", "not in", failed + skipped)
+
+        remaining = self.search_count(todo())
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         invoices = self.env["account.move"]
         while remaining:
-            batch = self.search(domain + [("id", "not in", failed)], limit=batch_size, order="company_id, id")
+            batch = self.search(todo(), limit=batch_size, order="company_id, id")
             if not batch:
                 break
             batch = batch.filtered(lambda c, company=batch[0].company_id: c.company_id == company)
+            billed = locked = self.browse()
             try:
-                invoices |= batch.with_company(batch.company_id)._fse_bill_due_periods(today)
-            except UserError as error:
-                self.env.cr.rollback()
+                with self.env.cr.savepoint():
+                    locked = batch._fse_lock(skip_locked=True)
+                    new_invoices = locked.with_company(batch.company_id)._fse_bill_due_periods(today)
+                skipped.extend((batch - locked).ids)
+                billed, invoices = locked, invoices | new_invoices
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                # Nothing of the batch is kept; the next transaction reads it afresh.
                 self.env.invalidate_all()
-                failed.extend(batch.ids)
-                _logger.warning("Contracts %s not invoiced: %s", batch.mapped("name"), error)
-            remaining = self.search_count(domain + [("id", "not in", failed)])
-            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
+                for contract in batch:
+                    conflicts[contract.id] += 1
+                    if conflicts[contract.id] >= CRON_CONFLICT_ATTEMPTS:
+                        skipped.append(contract.id)
+                _logger.info("Contracts %s changed while being invoiced (%s), retrying", batch.ids, error.pgcode)
+            except UserError as error:
+                self.env.invalidate_all()
+                failed.extend(locked.ids)
+                skipped.extend((batch - locked).ids)
+                _logger.warning("Contracts %s not invoiced: %s", locked.mapped("name"), error)
+            remaining = self.search_count(todo())
+            if not self.env["ir.cron"]._commit_progress(len(billed), remaining=remaining):
                 break
+        if skipped:
+            _logger.info("Contracts %s busy elsewhere: invoicing them in a later run", skipped)
+            cron = self.env.ref("field_service_erp_billing.ir_cron_fse_contract_invoices", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
+            self.env["ir.cron"]._commit_progress()
         return invoices

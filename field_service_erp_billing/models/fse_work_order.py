@@ -541,35 +541,95 @@ class FseWorkOrder(models.Model):
             line.sudo().analytic_line_ids |= analytic
 
     @api.model
-    def _cron_create_invoices(self, batch_size=100, done_before=None):
-        """Invoice done orders (done before `done_before`, default today) in batches, committing
-        after each one: a crash loses at most a batch, and a re-run finishes the job. An order
-        that cannot be invoiced (missing account, ...) is logged and left for a person."""
-        failed = []
-        domain = [("invoice_status", "=", "to_invoice"), ("date_done", "<", done_before or fields.Date.today())]
-        remaining = self.search_count(domain)
+    def _cron_create_invoices(self, batch_size=100, done_before=None, domain=None):
+        """Invoice done orders (done before `done_before`, default today; of those in `domain`
+        if given) in batches, committing after each one: a crash loses at most a batch, and a
+        re-run finishes the job. An order that cannot be invoiced (missing account, ...) is
+        logged and left for a person.
+
+        Safe beside other runs and people's clicks: an order, or the contract whose allowances
+        it uses, that another transaction holds is skipped, not waited for; a batch whose rows
+        changed since it was read is undone and read again (a few times, then its orders are
+        skipped). The run goes on with the other orders and schedules itself again shortly
+        for the skipped ones."""
+        from odoo.fields import Domain
+        from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+        from .fse_contract import CRON_CONFLICT_ATTEMPTS, CRON_RETRY_DELAY
+
+        to_invoice = Domain("invoice_status", "=", "to_invoice") & Domain(
+            "date_done", "<", done_before or fields.Date.today()
+        )
+        if domain:
+            to_invoice &= Domain(domain)
+        failed, skipped, conflicts = [], [], defaultdict(int)
+
+        def todo():
+            return to_invoice & Domain("id", "not in", failed + skipped)
+
+        def lock(orders):
+            """The orders locked for this transaction with their contracts, leaving out (into
+            `skipped`) those another transaction holds."""
+            self.env.cr.execute(
+                "SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
+                [orders.ids],
+                log_exceptions=False,
+            )
+            ids = {row[0] for row in self.env.cr.fetchall()}
+            locked = orders.filtered(lambda o: o.id in ids)
+            locked.invalidate_recordset(["state", "invoice_status"])
+            contracts = locked.contract_id.sudo()._fse_lock(skip_locked=True)
+            locked = locked.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
+            skipped.extend((orders - locked).ids)
+            return locked
+
+        def invoice(orders):
+            """Invoice what of `orders` can be locked, in a savepoint: on a concurrent change,
+            nothing of it is kept and the orders are read again by the next transaction."""
+            try:
+                with self.env.cr.savepoint():
+                    locked = lock(orders)
+                    locked.with_company(orders.company_id).action_create_invoices()
+                return locked
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                self.env.invalidate_all()
+                for order in orders:
+                    conflicts[order.id] += 1
+                    if conflicts[order.id] >= CRON_CONFLICT_ATTEMPTS:
+                        skipped.append(order.id)
+                _logger.info("Work orders %s changed while being invoiced (%s), retrying", orders.ids, error.pgcode)
+                return self.browse()
+
+        remaining = self.search_count(todo())
         self.env["ir.cron"]._commit_progress(remaining=remaining)
         while remaining:
-            batch = self.search(domain + [("id", "not in", failed)], limit=batch_size, order="company_id, id")
+            batch = self.search(todo(), limit=batch_size, order="company_id, id")
             if not batch:
                 break
             batch = batch.filtered(lambda o, c=batch[0].company_id: o.company_id == c)
+            skipped_before = len(skipped)
             try:
-                batch.with_company(batch.company_id).action_create_invoices()
+                done = invoice(batch)
             except UserError:
                 # One order spoils the batch: redo it order by order, keeping each success.
-                self.env.cr.rollback()
                 self.env.invalidate_all()
+                del skipped[skipped_before:]
+                done = self.browse()
                 for order in batch:
                     try:
-                        order.with_company(order.company_id).action_create_invoices()
+                        done |= invoice(order)
                         self.env["ir.cron"]._commit_progress()
                     except UserError as error:
-                        self.env.cr.rollback()
                         self.env.invalidate_all()
                         failed.append(order.id)
                         _logger.warning("Work order %s not invoiced: %s", order.name, error)
-            remaining = self.search_count(domain + [("id", "not in", failed)])
-            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
+            remaining = self.search_count(todo())
+            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
                 break
+        if skipped:
+            _logger.info("Work orders %s busy elsewhere: invoicing them in a later run", skipped)
+            cron = self.env.ref("field_service_erp_billing.ir_cron_fse_create_invoices", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
+            self.env["ir.cron"]._commit_progress()
         return True
