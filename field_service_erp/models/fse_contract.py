@@ -8,10 +8,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from .fse_maintenance_plan import CRON_CONFLICT_ATTEMPTS, CRON_RETRY_DELAY
+from .fse_cron_retry import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, note_conflict, retrigger_later
 
 _logger = logging.getLogger(__name__)
 
@@ -397,20 +396,14 @@ class FseContract(models.Model):
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 # Nothing of the batch is kept; the next transaction reads it afresh.
                 self.env.invalidate_all()
-                for contract in contracts:
-                    conflicts[contract.id] += 1
-                    if conflicts[contract.id] >= CRON_CONFLICT_ATTEMPTS:
-                        skipped.append(contract.id)
+                note_conflict(contracts, conflicts, skipped)
                 _logger.info("Contracts %s changed while renewing them (%s), retrying", contracts.ids, error.pgcode)
             remaining = self.search_count(todo())
             if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
                 break
         if skipped:
             _logger.info("Contracts %s busy elsewhere: renewing or expiring them in a later run", skipped)
-            cron = self.env.ref("field_service_erp.ir_cron_fse_contract_lifecycle", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
-            self.env["ir.cron"]._commit_progress()
+            retrigger_later(self.env, "field_service_erp.ir_cron_fse_contract_lifecycle")
         return True
 
     def _fse_renew_or_expire(self, today):

@@ -8,8 +8,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command, Domain
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+
+from .fse_cron_retry import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, note_conflict, retrigger_later
 
 _logger = logging.getLogger(__name__)
 
@@ -24,8 +25,6 @@ INTERVAL_STEP = {
 # Scheduled generation beside other runs and people's clicks: how many times a batch whose
 # plans changed under it is read again before they are left for a later run, and how soon
 # that later run comes.
-CRON_CONFLICT_ATTEMPTS = 3
-CRON_RETRY_DELAY = timedelta(minutes=1)
 
 
 class FseMaintenancePlan(models.Model):
@@ -252,20 +251,14 @@ class FseMaintenancePlan(models.Model):
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 # Nothing of the batch is kept; the next transaction reads it afresh.
                 self.env.invalidate_all()
-                for plan in plans:
-                    conflicts[plan.id] += 1
-                    if conflicts[plan.id] >= CRON_CONFLICT_ATTEMPTS:
-                        skipped.append(plan.id)
+                note_conflict(plans, conflicts, skipped)
                 _logger.info("Plans %s changed while generating their visits (%s), retrying", plans.ids, error.pgcode)
             remaining = self.search_count(todo())
             if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
                 break
         if skipped:
             _logger.info("Plans %s busy elsewhere: generating their visits in a later run", skipped)
-            cron = self.env.ref("field_service_erp.ir_cron_fse_generate_preventive_orders", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
-            self.env["ir.cron"]._commit_progress()
+            retrigger_later(self.env, "field_service_erp.ir_cron_fse_generate_preventive_orders")
         return created
 
     def _fse_lock_skip_locked(self):

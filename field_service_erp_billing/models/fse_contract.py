@@ -7,7 +7,12 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+from odoo.addons.field_service_erp.models.fse_cron_retry import (
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+    note_conflict,
+    retrigger_later,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -15,8 +20,6 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 # Scheduled invoicing beside other runs and people's clicks: how many times a batch whose
 # rows changed under it is read again before its records are left for a later run, and
 # how soon that later run comes.
-CRON_CONFLICT_ATTEMPTS = 3
-CRON_RETRY_DELAY = timedelta(minutes=1)
 
 
 def period_bounds(day, period):
@@ -496,10 +499,7 @@ class FseContract(models.Model):
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 # Nothing of the batch is kept; the next transaction reads it afresh.
                 self.env.invalidate_all()
-                for contract in batch:
-                    conflicts[contract.id] += 1
-                    if conflicts[contract.id] >= CRON_CONFLICT_ATTEMPTS:
-                        skipped.append(contract.id)
+                note_conflict(batch, conflicts, skipped)
                 _logger.info("Contracts %s changed while being invoiced (%s), retrying", batch.ids, error.pgcode)
             except UserError as error:
                 self.env.invalidate_all()
@@ -511,8 +511,5 @@ class FseContract(models.Model):
                 break
         if skipped:
             _logger.info("Contracts %s busy elsewhere: invoicing them in a later run", skipped)
-            cron = self.env.ref("field_service_erp_billing.ir_cron_fse_contract_invoices", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
-            self.env["ir.cron"]._commit_progress()
+            retrigger_later(self.env, "field_service_erp_billing.ir_cron_fse_contract_invoices")
         return invoices

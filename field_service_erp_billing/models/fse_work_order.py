@@ -8,6 +8,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from odoo.addons.field_service_erp.models.fse_cron_retry import (
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+    note_conflict,
+    retrigger_later,
+)
+
 _logger = logging.getLogger(__name__)
 # The order's billing decisions, which the back office may review on a done order until it is invoiced.
 ORDER_BILLING_FIELDS = {"billable", "billing_approved", "customer_ref", "invoice_partner_id", "analytic_distribution"}
@@ -553,9 +559,6 @@ class FseWorkOrder(models.Model):
         skipped). The run goes on with the other orders and schedules itself again shortly
         for the skipped ones."""
         from odoo.fields import Domain
-        from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-
-        from .fse_contract import CRON_CONFLICT_ATTEMPTS, CRON_RETRY_DELAY
 
         to_invoice = Domain("invoice_status", "=", "to_invoice") & Domain(
             "date_done", "<", done_before or fields.Date.today()
@@ -578,6 +581,7 @@ class FseWorkOrder(models.Model):
             ids = {row[0] for row in self.env.cr.fetchall()}
             locked = orders.filtered(lambda o: o.id in ids)
             locked.invalidate_recordset(["state", "invoice_status"])
+            # The run's own lock on the orders' contracts (their allowances), whoever runs it.
             contracts = locked.contract_id.sudo()._fse_lock(skip_locked=True)
             locked = locked.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
             skipped.extend((orders - locked).ids)
@@ -593,10 +597,7 @@ class FseWorkOrder(models.Model):
                 return locked
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 self.env.invalidate_all()
-                for order in orders:
-                    conflicts[order.id] += 1
-                    if conflicts[order.id] >= CRON_CONFLICT_ATTEMPTS:
-                        skipped.append(order.id)
+                note_conflict(orders, conflicts, skipped)
                 _logger.info("Work orders %s changed while being invoiced (%s), retrying", orders.ids, error.pgcode)
                 return self.browse()
 
@@ -628,8 +629,5 @@ class FseWorkOrder(models.Model):
                 break
         if skipped:
             _logger.info("Work orders %s busy elsewhere: invoicing them in a later run", skipped)
-            cron = self.env.ref("field_service_erp_billing.ir_cron_fse_create_invoices", raise_if_not_found=False)
-            if cron:
-                cron.sudo()._trigger(fields.Datetime.now() + CRON_RETRY_DELAY)
-            self.env["ir.cron"]._commit_progress()
+            retrigger_later(self.env, "field_service_erp_billing.ir_cron_fse_create_invoices")
         return True
