@@ -442,6 +442,7 @@ class FseContract(models.Model):
         """{installation: running contract covering it on `day`} in one query."""
         coverages = (
             self.env["fse.contract.installation"]
+            # sudo: coverage rows find an order's contract, whoever creates the order.
             .sudo()
             .search(
                 [

@@ -81,6 +81,7 @@ class FseContractInstallation(models.Model):
                 ("id", "not in", live.ids),
             ]
         )
+        # sudo: the overlap check compares with every contract, including ones the user may not read.
         by_machine = (others | live.sudo()).grouped("installation_id")
         for coverage in live:
             for other in by_machine[coverage.installation_id]:

@@ -76,6 +76,7 @@ class FseMeterReading(models.Model):
         machines = self.installation_id
         plans = (
             self.env["fse.maintenance.plan"]
+            # sudo: a technician's reading moves the forecast of plans they may not read.
             .sudo()
             .search(
                 [

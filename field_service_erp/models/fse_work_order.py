@@ -247,6 +247,7 @@ class FseWorkOrder(models.Model):
         orders = self.filtered("technician_id")
         teams = (
             self.env["fse.team"]
+            # sudo: teams are configuration; the default team is found whatever the user may read.
             .sudo()
             .search(
                 [("member_ids", "in", orders.technician_id.ids), ("company_id", "in", orders.company_id.ids)],
@@ -330,6 +331,7 @@ class FseWorkOrder(models.Model):
     @api.depends("move_ids.state", "move_ids.value")
     def _compute_parts_cost(self):
         for order in self:
+            # sudo: valuation of the order's own moves; the field itself is for dispatchers only.
             done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
             order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
 
@@ -458,6 +460,7 @@ class FseWorkOrder(models.Model):
         """`count` references from the company's work order sequence, drawn at once when the
         sequence allows it (a plain PostgreSQL sequence), one by one otherwise."""
         Sequence = self.env["ir.sequence"].with_company(company)
+        # sudo: sequences are configuration users cannot read; only the order's own reference is drawn.
         sequence = Sequence.sudo().search(
             [("code", "=", "fse.work.order"), ("company_id", "in", [company.id, False])], order="company_id", limit=1
         )
@@ -513,6 +516,7 @@ class FseWorkOrder(models.Model):
         orders = self.filtered(lambda o: o.state in ("draft", "scheduled"))
         if reset:
             untouched = orders.filtered(lambda o: not any(o.check_ids.mapped("done")))
+            # sudo: untouched checklist rows are the model's own; technicians may not delete checks.
             untouched.check_ids.sudo().unlink()
             orders = untouched
         orders = orders.filtered(lambda o: not o.check_ids)
@@ -521,6 +525,7 @@ class FseWorkOrder(models.Model):
         # Checklist templates are configuration that technicians may not read themselves.
         items = (
             self.env["fse.checklist.item"]
+            # sudo: checklist templates are configuration technicians may not read.
             .sudo()
             .search(
                 [
@@ -529,6 +534,7 @@ class FseWorkOrder(models.Model):
                 ]
             )
         )
+        # sudo: the order's checklist is copied from the templates by the model, not by the user.
         self.env["fse.work.order.check"].sudo().create(
             [
                 {"order_id": order.id, "name": item.name, "sequence": item.sequence, "required": item.required}

@@ -110,6 +110,7 @@ class FseWorkOrderPart(models.Model):
         companies = lines.order_id.company_id
         vans = (
             self.env["stock.location"]
+            # sudo: vans of the order's technician, whatever locations the user may read.
             .sudo()
             .search_fetch(
                 [("fse_technician_id", "in", lines.order_id.technician_id.ids), ("company_id", "in", companies.ids)],
@@ -131,6 +132,7 @@ class FseWorkOrderPart(models.Model):
         lines = self.filtered(lambda ln: ln.product_id.is_storable and ln.location_id)
         groups = (
             self.env["stock.quant"]
+            # sudo: on-hand quantities shown on the line only; nothing is written.
             .sudo()
             ._read_group(
                 [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
@@ -334,6 +336,7 @@ class FseWorkOrderPart(models.Model):
             )
         for line, move in zip([c[0] for c in consume], moves[: len(consume)], strict=False):
             if not line.move_id:
+                # sudo: move_id is a system field, set by the stock sync itself.
                 line.sudo().move_id = move
         self._fse_update_components(consume, give_back)
         return moves
@@ -377,6 +380,7 @@ class FseWorkOrderPart(models.Model):
             return
         products = self.env["product.product"].union(*(key[0] for key in needs))
         locations = self.env["stock.location"].union(*(key[1] for key in needs))
+        # sudo: technicians have no Inventory rights; the quants are only read and locked here.
         Quant = self.env["stock.quant"].sudo()
         quant_domain = [("product_id", "in", products.ids), ("location_id", "child_of", locations.ids)]
         quants = Quant.search(quant_domain)
@@ -467,12 +471,14 @@ class FseWorkOrderPart(models.Model):
     def _fse_update_components(self, consume, give_back):
         """A serialized part fitted into a machine becomes one of its components (replacing
         the component the line names); taking it back undoes that."""
+        # sudo: the components fitted by the job are the model's bookkeeping; technicians cannot edit machines.
         Installation = self.env["fse.installation"].sudo()
         new_components = []
         for line, _qty in consume:
             machine = line.order_id.installation_id
             if line.product_id.tracking != "serial" or not machine:
                 continue
+            # sudo: the replaced component is decommissioned by the job, not by the technician's rights.
             line.replaced_component_id.sudo().action_decommission()
             new_components.append(
                 {
@@ -499,4 +505,5 @@ class FseWorkOrderPart(models.Model):
                 ]
             ).action_decommission()
             if line.replaced_component_id:
+                # sudo: the return puts the replaced component back, as the job's own bookkeeping.
                 line.replaced_component_id.sudo().action_reactivate()

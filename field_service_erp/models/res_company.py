@@ -42,6 +42,7 @@ class ResCompany(models.Model):
     def _fse_default_stock_locations(self):
         """{company: stock location of its first warehouse}, in one query."""
         result = {}
+        # sudo: the company's warehouses, whatever stock rights the user has.
         warehouses = self.env["stock.warehouse"].sudo().search([("company_id", "in", self.ids)], order="sequence, id")
         for warehouse in warehouses:
             result.setdefault(warehouse.company_id, warehouse.lot_stock_id)

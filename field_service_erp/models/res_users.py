@@ -26,6 +26,7 @@ class ResUsers(models.Model):
     def _compute_fse_van_location_id(self):
         vans = (
             self.env["stock.location"]
+            # sudo: a technician's van, whatever locations the reader may see.
             .sudo()
             ._read_group(
                 [("fse_technician_id", "in", self.ids), ("company_id", "=", self.env.company.id)],

@@ -32,8 +32,10 @@ class AccountMove(models.Model):
     def _fse_free_contract_periods(self):
         """A deleted draft contract invoice frees its period (the period row goes with it,
         by cascade): the contract's next period moves back so that it is invoiced again."""
+        # sudo: period rows are billing bookkeeping; whoever deletes a draft invoice frees its period.
         periods = self.env["fse.contract.period"].sudo().search([("invoice_id", "in", self.ids)])
         for period in periods:
+            # sudo: the contract's next period moves back, whatever the user's contract rights.
             contract = period.contract_id.sudo()
             if contract.next_period_start and contract.next_period_start > period.date_start:
                 contract.next_period_start = period.date_start

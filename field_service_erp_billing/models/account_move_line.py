@@ -38,6 +38,7 @@ class AccountMoveLine(models.Model):
     def _eligible_for_stock_account(self):
         """A part whose consumption already posted its cost (real-time valuation, customers
         location carrying the cost-of-goods-sold account) gets no second COGS at invoicing."""
+        # sudo: reading whether the part's consumption posted its cost; accountants may not read parts.
         if self.fse_part_id and self.fse_part_id.sudo().move_id.account_move_id:
             return False
         return super()._eligible_for_stock_account()

@@ -161,6 +161,7 @@ class FseContract(models.Model):
         plan = self.company_id._fse_contract_analytic_plan()
         return (
             self.env["account.analytic.account"]
+            # sudo: billing bookkeeping read for the contract, whatever the user's invoice rights.
             .sudo()
             .create(
                 {
@@ -217,6 +218,7 @@ class FseContract(models.Model):
         since = min(fields.Date.context_today(self), *self.mapped("date_start")) - relativedelta(years=2)
         lines = (
             self.env["account.move.line"]
+            # sudo: billing bookkeeping read for the contract, whatever the user's invoice rights.
             .sudo()
             .search_read(
                 [
@@ -294,6 +296,7 @@ class FseContract(models.Model):
         if not billed_periods:
             return []
         billed = defaultdict(float)
+        # sudo: invoice lines of the contract read for its allowances, whatever the user's accounting rights.
         aml = self.env["account.move.line"].sudo()
         for line in aml.search(
             [

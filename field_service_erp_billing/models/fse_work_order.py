@@ -537,13 +537,19 @@ class FseWorkOrder(models.Model):
                 if not cost:
                     continue
                 new = Account._perform_analytic_distribution(
-                    order.analytic_distribution, -cost, line.hours, line.analytic_line_ids.sudo(), line
+                    order.analytic_distribution,
+                    -cost,
+                    line.hours,
+                    # sudo: the labor's analytic lines are accounting records technicians cannot read.
+                    line.analytic_line_ids.sudo(),
+                    line,
                 )
                 vals_list.extend(new)
                 links.extend([line] * len(new))
         # Analytic lines are accounting records technicians cannot write themselves.
         created = self.env["account.analytic.line"].sudo().create(vals_list)
         for line, analytic in zip(links, created, strict=True):
+            # sudo: analytic_line_ids is a system field, linked by the labor cost posting.
             line.sudo().analytic_line_ids |= analytic
 
     @api.model

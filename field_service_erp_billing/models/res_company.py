@@ -32,5 +32,6 @@ class ResCompany(models.Model):
             # Analytic plans are accounting configuration; creating the company's one on first
             # use is the system's own set-up step, whoever confirms the first contract.
             plan = self.env["account.analytic.plan"].sudo().create({"name": self.env._("Service Contracts")})
+            # sudo: the analytic plan is company configuration, created once on first use.
             self.sudo().fse_contract_analytic_plan_id = plan
         return self.fse_contract_analytic_plan_id
