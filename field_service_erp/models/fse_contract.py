@@ -30,7 +30,7 @@ class FseContract(models.Model):
 
     _name = "fse.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -236,11 +236,16 @@ class FseContract(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("fse.contract") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_write_policy([vals])
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -249,6 +254,7 @@ class FseContract(models.Model):
 
     # ------------------------------------------------------------------ transitions
     def _fse_transition(self, action):
+        self.check_access("write")
         sources, target = CONTRACT_TRANSITIONS[action]
         refused = self.filtered(lambda c: c.state not in sources and not (c.state == target and action != "renew"))
         if refused:
@@ -289,7 +295,7 @@ class FseContract(models.Model):
         for contract in todo:
             if not contract.coverage_ids:
                 raise UserError(self.env._("Add the machines contract %s covers before confirming it.", contract.name))
-        todo.write({"state": "running"})
+        todo._fse_write_system({"state": "running"})
         todo._fse_after_confirm()
         return True
 
@@ -303,14 +309,14 @@ class FseContract(models.Model):
         for contract in todo:
             end = max(today, contract.date_start)  # terminated before it starts: its first day at most
             if contract.state == "draft":
-                contract.write({"state": "cancelled"})
+                contract._fse_write_system({"state": "cancelled"})
                 continue
-            contract.write({"state": "cancelled", "date_cancelled": today, "date_end": end})
+            contract._fse_write_system({"state": "cancelled", "date_cancelled": today, "date_end": end})
         todo._fse_cancel_future_visits()
         return True
 
     def action_reset_draft(self):
-        self._fse_transition("reset_draft").write({"state": "draft", "date_cancelled": False})
+        self._fse_transition("reset_draft")._fse_write_system({"state": "draft", "date_cancelled": False})
         return True
 
     def _fse_cancel_future_visits(self):
@@ -334,7 +340,9 @@ class FseContract(models.Model):
             old_end = contract.date_end
             # From the day after the end, so a term ending on Feb 28 renews to the next Feb 28/29.
             new_end = old_end + timedelta(days=1) + relativedelta(months=contract.term_months, days=-1)
-            contract.write({"state": "running", "date_end": new_end, "renewal_count": contract.renewal_count + 1})
+            contract._fse_write_system(
+                {"state": "running", "date_end": new_end, "renewal_count": contract.renewal_count + 1}
+            )
             contract.message_post(
                 body=self.env._(
                     "Renewed until %(end)s (was %(old)s).",
@@ -414,7 +422,7 @@ class FseContract(models.Model):
                 while contract.date_end < today:
                     contract.action_renew()
             else:
-                contract._fse_transition("expire").write({"state": "expired"})
+                contract._fse_transition("expire")._fse_write_system({"state": "expired"})
 
     # ------------------------------------------------------------------ rules used by orders
     def _fse_coverage_reason(self):

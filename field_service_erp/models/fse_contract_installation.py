@@ -8,6 +8,7 @@ class FseContractInstallation(models.Model):
 
     _name = "fse.contract.installation"
     _description = "Machine Covered by a Contract"
+    _inherit = ["fse.write.policy"]
     _order = "contract_id, date_from, id"
     _check_company_auto = True
 
@@ -50,6 +51,16 @@ class FseContractInstallation(models.Model):
                 coverage.date_from = (
                     max(today, contract.date_start) if contract.state == "running" else contract.date_start
                 )
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_write_policy([vals])
+        return super().write(vals)
 
     def _covers(self, day):
         self.ensure_one()

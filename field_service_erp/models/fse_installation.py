@@ -7,7 +7,7 @@ class FseInstallation(models.Model):
 
     _name = "fse.installation"
     _description = "Installed Machine"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy"]
     _order = "partner_id, name, id"
     _check_company_auto = True
     _parent_store = True
@@ -65,7 +65,7 @@ class FseInstallation(models.Model):
         check_company=True,
         help="The machine this component is built into.",
     )
-    parent_path = fields.Char(index=True)
+    parent_path = fields.Char(index=True, readonly=True)
     child_ids = fields.One2many("fse.installation", "parent_id", string="Components")
     state = fields.Selection(
         [("active", "Active"), ("decommissioned", "Decommissioned")],
@@ -155,12 +155,14 @@ class FseInstallation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         for vals in vals_list:
             self._normalize_partner(vals)
         self.browse()._check_serial_free([v for v in vals_list if v.get("state", "active") == "active"])
         return super().create(vals_list)
 
     def write(self, vals):
+        self._fse_check_write_policy([vals])
         self._normalize_partner(vals)
         if vals.get("state") == "decommissioned" and "decommission_date" not in vals:
             vals["decommission_date"] = fields.Date.context_today(self)

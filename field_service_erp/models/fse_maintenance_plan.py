@@ -33,6 +33,7 @@ class FseMaintenancePlan(models.Model):
 
     _name = "fse.maintenance.plan"
     _description = "Preventive Maintenance Plan"
+    _inherit = ["fse.write.policy"]
     _order = "next_date, id"
     _check_company_auto = True
 
@@ -134,7 +135,7 @@ class FseMaintenancePlan(models.Model):
         today = fields.Date.context_today(self)
         for plan in self:
             if plan.interval_type == "counter":
-                plan.write({"next_occurrence": 0, "next_date": plan._counter_forecast_date()})
+                plan._fse_write_system({"next_occurrence": 0, "next_date": plan._counter_forecast_date()})
                 continue
             occurrence = 0
             if plan.start_date < today:
@@ -144,15 +145,17 @@ class FseMaintenancePlan(models.Model):
                 occurrence = max(0, math.floor(approx / plan.interval_number) - 1)
                 while plan._due_date(occurrence) < today:
                     occurrence += 1
-            plan.write({"next_occurrence": occurrence, "next_date": plan._due_date(occurrence)})
+            plan._fse_write_system({"next_occurrence": occurrence, "next_date": plan._due_date(occurrence)})
 
     @api.model_create_multi
     def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
         plans = super().create(vals_list)
         plans._fse_reset_schedule()
         return plans
 
     def write(self, vals):
+        self._fse_check_write_policy([vals])
         res = super().write(vals)
         if {"start_date", "interval_type", "interval_number", "counter_interval", "active"} & set(vals):
             self._fse_reset_schedule()
@@ -339,7 +342,7 @@ class FseMaintenancePlan(models.Model):
         orders = self.env["fse.work.order"]._fse_create_planned(vals_list)
         # Calendar plans move on; meter plans get a fresh forecast (their readings moved on).
         for (occurrence, due), plans in _group_by_value(next_by_plan).items():
-            plans.write({"next_occurrence": occurrence, "next_date": due})
+            plans._fse_write_system({"next_occurrence": occurrence, "next_date": due})
         for _plan, inst, occurrence, _due in todo:
             existing[(_plan.id, inst.id)] = max(existing.get((_plan.id, inst.id), 0), occurrence)
         for plan in counter_plans:

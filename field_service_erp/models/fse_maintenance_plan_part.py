@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class FseMaintenancePlanPart(models.Model):
@@ -6,6 +6,7 @@ class FseMaintenancePlanPart(models.Model):
 
     _name = "fse.maintenance.plan.part"
     _description = "Preventive Maintenance Kit Part"
+    _inherit = ["fse.write.policy"]
 
     plan_id = fields.Many2one("fse.maintenance.plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
@@ -15,3 +16,13 @@ class FseMaintenancePlanPart(models.Model):
     quantity = fields.Float(default=1.0, digits="Product Unit", required=True)
 
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "Kit quantities must be positive.")
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_write_policy([vals])
+        return super().write(vals)

@@ -10,4 +10,5 @@ from . import test_maintenance_plan
 from . import test_portal
 from . import test_reports
 from . import test_write_policy
+from . import test_back_office_policy
 from . import test_cron_concurrency

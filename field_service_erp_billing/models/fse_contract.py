@@ -153,7 +153,7 @@ class FseContract(models.Model):
             vals = {"next_period_start": period_bounds(contract.date_start, contract.billing_period)[0]}
             if not contract.analytic_account_id:
                 vals["analytic_account_id"] = contract._fse_create_analytic_account().id
-            contract.write(vals)
+            contract._fse_write_system(vals)
         return res
 
     def _fse_create_analytic_account(self):
@@ -183,7 +183,7 @@ class FseContract(models.Model):
         for line in self.line_ids:
             new_price = self.currency_id.round(line.price_unit * factor)
             changes.append(f"{line.name}: {line.price_unit:.2f} → {new_price:.2f}")
-            line.write({"price_unit": new_price, "last_index_percent": self.price_index_percent})
+            line._fse_write_system({"price_unit": new_price, "last_index_percent": self.price_index_percent})
         self.message_post(
             body=self.env._(
                 "Prices indexed by %(percent)s%% from %(date)s: %(changes)s",
@@ -199,7 +199,7 @@ class FseContract(models.Model):
         for contract in self:
             if contract.next_period_start and day < contract.next_period_start:
                 if not contract.fse_adjust_from or day < contract.fse_adjust_from:
-                    contract.fse_adjust_from = day
+                    contract._fse_write_system({"fse_adjust_from": day})
 
     # ------------------------------------------------------------------ allowances
     def _fse_allowance_window(self, day, period):

@@ -6,6 +6,7 @@ class FseContractLine(models.Model):
 
     _name = "fse.contract.line"
     _description = "Contract Recurring Fee"
+    _inherit = ["fse.write.policy"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
@@ -46,6 +47,16 @@ class FseContractLine(models.Model):
         for line in self:
             if line.product_id and not line.price_unit:
                 line.price_unit = line.product_id.lst_price
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        self = self._fse_policy_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_write_policy([vals])
+        return super().write(vals)
 
     def _fse_prorated(self, days, period_days):
         """This fee for `days` of a period of `period_days` days, rounded to the cent."""

@@ -2,8 +2,9 @@ from datetime import date
 
 from psycopg2.errors import UniqueViolation
 
+from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import FseBillingCommon
@@ -109,6 +110,38 @@ class TestContractBilling(FseBillingCommon):
         invoices = contract._fse_bill_due_periods(date(2028, 1, 1))
         self.assertEqual(invoices[-1].amount_untaxed, 103.0)
         self.assertIn("price indexed +3%", invoices[-1].invoice_line_ids.name)
+
+    def test_billing_schedule_is_kept_by_the_engine_only(self):
+        """The next period, pending corrections and indexation are the billing engine's
+        bookkeeping: a dispatcher changes them only through what causes them."""
+        contract = self._contract(date(2027, 1, 1), price_index_percent=3.0, term_months=12)
+        contract._fse_bill_due_periods(date(2027, 1, 1))
+        dispatcher = self.dispatcher
+        attacks = [
+            (contract, {"next_period_start": "2026-01-01"}, "next_period_start"),
+            (contract, {"fse_adjust_from": "2027-01-01"}, "fse_adjust_from"),
+            (contract, {"renewal_count": 3}, "renewal_count"),
+            (contract.line_ids, {"last_index_percent": 50}, "last_index_percent"),
+        ]
+        for record, vals, name in attacks:
+            with self.subTest(field=name), self.assertRaises(AccessError) as caught:
+                record.with_user(dispatcher).write(vals)
+            self.assertIn(f"({name})", str(caught.exception))
+        accountant = new_test_user(self.env, login="fse_period_accountant", groups="account.group_account_invoice")
+        period = contract.period_ids
+        with self.assertRaises(AccessError):
+            period.with_user(accountant).write({"date_start": "2027-02-01"})
+        self.env.invalidate_all()
+        self.assertEqual(
+            (contract.next_period_start, contract.fse_adjust_from, contract.renewal_count, period.date_start),
+            (date(2027, 2, 1), False, 0, date(2027, 1, 1)),
+        )
+        self.assertFalse(contract.line_ids.last_index_percent)
+        # What causes them works for the dispatcher: a renewal indexes, a machine leaving flags.
+        contract.with_user(dispatcher).action_renew()
+        self.assertEqual((contract.line_ids.price_unit, contract.line_ids.last_index_percent), (103.0, 3.0))
+        contract.coverage_ids.with_user(dispatcher).write({"date_to": date(2027, 1, 20)})
+        self.assertEqual(contract.fse_adjust_from, date(2027, 1, 20))
 
     def test_expired_contract_bills_up_to_its_end(self):
         contract = self._contract(date(2027, 1, 16), term_months=3, auto_renew=False)
