@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 from odoo.addons.field_service_erp.models.fse_cron_retry import (
     PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
@@ -210,6 +211,16 @@ class FseContract(models.Model):
         years = relativedelta(day, self.date_start).years
         start = self.date_start + relativedelta(years=years)
         return start, start + relativedelta(years=1, days=-1)
+
+    def _fse_claim_allowances(self):
+        """Lock these contracts before using their allowances (included hours or visits,
+        yearly cap), and mark their rows changed. Another transaction invoicing an order of
+        the same contract waits here; once this one commits, it fails to serialize and is
+        retried (as every request is) on a fresh snapshot that sees what this invoice used.
+        The lock alone would let it go on with its older snapshot and use the hours again."""
+        self._fse_lock()
+        if self:
+            self.env.cr.execute(SQL("UPDATE fse_contract SET id = id WHERE id = ANY(%s)", self.ids))
 
     def _fse_allowance_usage(self):
         """{contract: [(date, included qty, covered amount)]} already used by active invoice

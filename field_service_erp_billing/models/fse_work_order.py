@@ -475,7 +475,7 @@ class FseWorkOrder(models.Model):
         for order in todo:
             billed = set(order.invoice_line_ids.filtered("fse_billing_active").mapped("fse_source_ref"))
             line_vals_by_order[order] = order._fse_invoice_line_vals(rules[order], exclude_refs=billed)
-        todo.contract_id.sudo()._fse_lock()  # allowances used by concurrent invoicing serialize here
+        todo.contract_id.sudo()._fse_claim_allowances()  # concurrent invoicing serializes here
         todo._fse_apply_contract_allowances(line_vals_by_order)
         todo._fse_check_income_accounts(line_vals_by_order)
         groups = defaultdict(lambda: self.env["fse.work.order"])
