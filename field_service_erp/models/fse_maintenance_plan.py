@@ -376,6 +376,7 @@ class FseMaintenancePlan(models.Model):
 
     def action_generate_now(self):
         """Button: create this plan's visits due within the horizon now."""
+        self.check_access("write")  # the back office's: technicians only read plans
         self._fse_lock_skip_locked()._fse_generate_orders(fields.Date.context_today(self))
         return True
 

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class ResUsers(models.Model):
@@ -40,6 +40,8 @@ class ResUsers(models.Model):
 
     def action_fse_create_van(self):
         """Create WH/Vans/<technician> in the current company's first warehouse."""
+        if not self.env.su and not self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
+            raise AccessError(self.env._("Only a dispatcher can set up technicians' vans."))
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], order="sequence, id", limit=1
         )

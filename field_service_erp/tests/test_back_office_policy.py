@@ -114,3 +114,18 @@ class TestBackOfficePolicy(FseContractCommon):
         self.installation.with_user(self.dispatcher).action_decommission()
         self.assertEqual(self.installation.state, "decommissioned")
         self.assertTrue(self.installation.decommission_date)
+
+    def test_technicians_run_no_back_office_action(self):
+        orders_before = self.env["fse.work.order"].search_count([])
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.tech).action_generate_now()
+        self.assertEqual(self.env["fse.work.order"].search_count([]), orders_before)
+        vans_before = self.env["stock.location"].search_count([("fse_technician_id", "!=", False)])
+        with self.assertRaises(AccessError):
+            self.tech.with_user(self.tech).action_fse_create_van()
+        with self.assertRaises(AccessError):
+            self.tech_b.with_user(self.tech).action_fse_create_van()
+        self.assertEqual(self.env["stock.location"].search_count([("fse_technician_id", "!=", False)]), vans_before)
+        # The dispatcher sets the van up.
+        self.tech_b.with_user(self.dispatcher).action_fse_create_van()
+        self.assertTrue(self.tech_b.fse_van_location_id)

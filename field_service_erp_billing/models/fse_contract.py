@@ -466,6 +466,7 @@ class FseContract(models.Model):
 
     def action_create_invoices(self):
         """Button: invoice every period due today (and the pending corrections)."""
+        self.check_access("write")  # the back office's: technicians read their jobs' contracts
         invoices = self._fse_bill_due_periods()
         if not invoices:
             raise UserError(self.env._("No period of these contracts is due for invoicing today."))

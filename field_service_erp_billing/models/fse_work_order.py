@@ -452,6 +452,7 @@ class FseWorkOrder(models.Model):
         """Draft customer invoices for these done orders, for what they have not billed yet.
         Safe to repeat: billed lines are skipped, and the database refuses a second active
         invoice line for the same source (concurrent runs)."""
+        self._fse_check_action_rights("field_service_erp.group_fse_dispatcher")
         not_done = self.filtered(lambda o: o.state != "done")
         if not_done:
             raise UserError(self.env._("Work order %s is not done and cannot be invoiced yet.", not_done[0].name))

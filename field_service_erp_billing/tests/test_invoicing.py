@@ -1,6 +1,6 @@
 from psycopg2.errors import UniqueViolation
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -12,6 +12,24 @@ from .common import FseBillingCommon
 class TestInvoicing(FseBillingCommon):
     def _lines(self, invoice):
         return invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product").sorted("id")
+
+    def test_invoicing_is_the_back_offices(self):
+        """A technician cannot invoice his own done job, nor a contract of his jobs."""
+        order = self._done_order(hours=1.5, parts=2)
+        contract = self.env["fse.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "coverage_ids": [Command.create({"installation_id": self.installation.id})],
+            }
+        )
+        contract.action_confirm()
+        invoices_before = self.env["account.move"].search_count([])
+        with self.assertRaises(AccessError):
+            order.with_user(self.tech).action_create_invoices()
+        with self.assertRaises(AccessError):
+            contract.with_user(self.tech).action_create_invoices()
+        self.assertEqual(self.env["account.move"].search_count([]), invoices_before)
+        self.assertEqual(order.invoice_status, "to_invoice")
 
     def test_invoice_lines_prices_taxes_and_totals(self):
         order = self._done_order(hours=1.5, parts=2)
