@@ -273,10 +273,11 @@ class FseWorkOrderPart(models.Model):
         decides anything else."""
         if self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
             return
+        default_stock = self.order_id.company_id._fse_default_stock_locations()  # one query for all lines
         for line in self:
             company = line.order_id.company_id
             allowed = line.order_id.technician_id.with_company(company).fse_van_location_id | (
-                company._fse_default_stock_locations().get(company) or self.env["stock.location"]
+                default_stock.get(company) or self.env["stock.location"]
             )
             if line.location_id and line.location_id not in allowed:
                 raise UserError(
