@@ -88,7 +88,8 @@ class FseContract(models.Model):
         store=True,
         index=True,
         help="When the next period falls due (its first day in advance, the day after it in arrears).",
-        groups="field_service_erp.group_fse_dispatcher",
+        # Also for invoicing users: the Invoice Due Periods button they see depends on it.
+        groups="field_service_erp.group_fse_dispatcher,account.group_account_invoice",
     )
     fse_adjust_from = fields.Date(
         copy=False,
@@ -104,7 +105,10 @@ class FseContract(models.Model):
         readonly=True,
         groups="field_service_erp.group_fse_dispatcher",
     )
-    invoice_count = fields.Integer(compute="_compute_invoice_count", groups="field_service_erp.group_fse_dispatcher")
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count",
+        groups="field_service_erp.group_fse_dispatcher,account.group_account_invoice",  # as its stat button
+    )
     recurring_total = fields.Monetary(
         compute="_compute_recurring_total", string="Fee per Period", groups="field_service_erp.group_fse_dispatcher"
     )
