@@ -488,8 +488,13 @@ class FseWorkOrder(models.Model):
             for orders in groups.values()
         ]
         invoices = self.env["account.move"].with_context(default_move_type="out_invoice").create(invoice_vals)
-        for invoice in invoices:
-            invoice.message_post(body=self.env._("Created from work orders %s.", invoice.invoice_origin))
+        # One batch of notes (a message_post each would cost a query per invoice for non-superusers);
+        # the caller has just created these invoices, so may write on them.
+        invoices._message_log_batch(
+            bodies={
+                invoice.id: self.env._("Created from work orders %s.", invoice.invoice_origin) for invoice in invoices
+            }
+        )
         return invoices
 
     def action_create_invoices_open(self):
