@@ -1,4 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# Set by the work order's stock sync only (as superuser): they decide the consumed quantity
+# of a part line and the cost of an order's parts.
+FSE_LINK_FIELDS = ("fse_work_order_id", "fse_part_id")
 
 
 class StockMove(models.Model):
@@ -20,6 +25,32 @@ class StockMove(models.Model):
         copy=False,
         ondelete="set null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._fse_check_links(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_links([vals])
+        return super().write(vals)
+
+    @api.model
+    def _fse_check_links(self, vals_list):
+        """Inventory users (dispatchers) write moves, but never their work order links."""
+        if self.env.su:
+            return
+        names = [name for name in FSE_LINK_FIELDS if any(name in vals for vals in vals_list)]
+        if names:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s cannot be written directly; use the record's actions.",
+                    fields=", ".join(
+                        f"'{self._fields[name]._description_string(self.env)}' ({name})" for name in names
+                    ),
+                    model=self._description,
+                )
+            )
 
     @api.depends("fse_work_order_id.name")
     def _compute_reference(self):

@@ -76,15 +76,18 @@ class StockPicking(models.Model):
         user = self.env.user
         inventory_user = self.env.su or user.has_group("stock.group_stock_user")
         for picking in self:
-            own_van = all(
-                user in (move.location_id | move.location_dest_id).fse_technician_id for move in picking.move_ids
-            )
-            if not (inventory_user or (picking.move_ids and own_van)):
+            # sudo: every move of the transfer counts, also those the technician's record
+            # rules hide (all of them are validated below).
+            moves = picking.sudo().move_ids
+            own_van = all(user in (move.location_id | move.location_dest_id).fse_technician_id for move in moves)
+            if not (inventory_user or (moves and own_van)):
                 raise AccessError(self.env._("%s is not a transfer to or from your van.", picking.name))
             if picking.state != "assigned":
                 raise UserError(
                     self.env._("%s is not ready: the back office must prepare it before it is confirmed.", picking.name)
                 )
+            if not inventory_user:
+                picking._fse_check_as_prepared()
         self.check_access("read")
         # Validating needs Inventory rights the technician does not have; the checks above
         # limit it to prepared transfers of their own van, with the reserved quantities.
@@ -93,3 +96,42 @@ class StockPicking(models.Model):
             move.picked = True
         pickings.with_context(skip_backorder=True, cancel_backorder=False)._action_done()
         return True
+
+    def _fse_check_as_prepared(self):
+        """A technician confirms the transfer the back office prepared, nothing else. Odoo lets
+        every internal user write move lines, but not moves: so each move line must belong to
+        one of the transfer's moves, carry its product between the move's own locations, and
+        no move may carry more than its demand."""
+        self.ensure_one()
+        picking = self.sudo()  # sudo: all its moves and lines, whatever the record rules show
+        for line in picking.move_line_ids:
+            move = line.move_id
+            if (
+                move not in picking.move_ids
+                or line.product_id != move.product_id
+                or not line.location_id._child_of(move.location_id)
+                or not line.location_dest_id._child_of(move.location_dest_id)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%(picking)s was changed after the back office prepared it (%(product)s from %(from_location)s "
+                        "to %(to_location)s): ask the back office to prepare it again.",
+                        picking=self.name,
+                        product=line.product_id.display_name,
+                        from_location=line.location_id.display_name,
+                        to_location=line.location_dest_id.display_name,
+                    )
+                )
+        for move in picking.move_ids:
+            if move.product_uom.compare(move.quantity, move.product_uom_qty) > 0:
+                raise AccessError(
+                    self.env._(
+                        "%(picking)s would move %(quantity)s %(uom)s of %(product)s, more than the %(demand)s "
+                        "the back office prepared.",
+                        picking=self.name,
+                        quantity=move.quantity,
+                        uom=move.product_uom.name,
+                        product=move.product_id.display_name,
+                        demand=move.product_uom_qty,
+                    )
+                )

@@ -1,4 +1,24 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# What a line bills of field service (a work order line, a contract fee and period) and what it
+# used of a contract's allowances: written by field-service invoicing, run by the back office
+# (dispatchers) or the scheduled jobs, never set by hand. Invoicing users without field-service
+# rights edit, post, cancel and credit such lines as any other, without ever writing these.
+# (The work order and machine links stay open: credit notes copy them, and they bill nothing.)
+FSE_BILLING_LINK_FIELDS = (
+    "fse_source_ref",
+    "fse_labor_id",
+    "fse_part_id",
+    "fse_contract_id",
+    "fse_contract_line_id",
+    "fse_contract_period_id",
+    "fse_contract_covered",
+    "fse_coverage_date",
+    "fse_included_qty",
+    "fse_covered_amount",
+    "fse_billing_active",
+)
 
 
 class AccountMoveLine(models.Model):
@@ -34,6 +54,31 @@ class AccountMoveLine(models.Model):
         "(fse_source_ref) WHERE fse_source_ref IS NOT NULL AND fse_billing_active",
         "This work order line is already invoiced.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._fse_check_billing_links(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._fse_check_billing_links([vals])
+        return super().write(vals)
+
+    @api.model
+    def _fse_check_billing_links(self, vals_list):
+        if self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
+            return
+        names = [name for name in FSE_BILLING_LINK_FIELDS if any(name in vals for vals in vals_list)]
+        if names:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s are set by field-service invoicing only.",
+                    fields=", ".join(
+                        f"'{self._fields[name]._description_string(self.env)}' ({name})" for name in names
+                    ),
+                    model=self._description,
+                )
+            )
 
     def _eligible_for_stock_account(self):
         """A part whose consumption already posted its cost (real-time valuation, customers
