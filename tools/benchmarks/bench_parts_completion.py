@@ -85,6 +85,43 @@ def bench_fse(env, size):
     return results[1:]
 
 
+def bench_fse_on_the_phone(env, size, as_technician):
+    """What the technician does: record the parts used from the van, then Complete. Run as
+    the technician (write policy, access rights and record rules all checked) and, as the
+    reference of the same run, as superuser (none of them checked)."""
+    _stock, parts, customer, _admin = setup(env, size)
+    technician = env["res.users"].create(
+        {
+            "name": f"Bench technician {size} {as_technician}",
+            "login": f"bench_tech_{size}_{as_technician}",
+            "group_ids": [Command.link(env.ref("field_service_erp.group_fse_technician").id)],
+        }
+    )
+    technician.action_fse_create_van()
+    van = technician.fse_van_location_id
+    for part in parts:
+        env["stock.quant"]._update_available_quantity(part, van, 1000)
+    orders = env["fse.work.order"].create(
+        [{"partner_id": customer.id, "technician_id": technician.id} for _run in range(RUNS + 1)]
+    )
+    orders.check_ids.unlink()  # no checklist to tick in this flow
+    orders.with_user(technician).action_start()
+
+    def run(order):
+        caller = order.with_user(technician) if as_technician else order
+
+        def flow():
+            lines = [Command.create({"product_id": p.id, "quantity": 1, "location_id": van.id}) for p in parts]
+            caller.write({"part_line_ids": lines})
+            caller.action_complete()
+
+        return flow
+
+    results = [measure(env, run(order)) for order in orders]
+    assert all(order.state == "done" and len(order.move_ids) == size for order in orders)
+    return results[1:]
+
+
 def bench_repair(env, size):
     stock, parts, customer, _technician = setup(env, size)
     repairs = env["repair.order"].create(
@@ -135,7 +172,15 @@ def bench_fse_batch(env, size, orders_count=10):
 def main(env):
     count_quant_queries(env)
     has_repair = "repair.order" in env
-    flows = [("field_service_erp, one order", bench_fse), ("field_service_erp, 10 orders in one call", bench_fse_batch)]
+    flows = [
+        ("field_service_erp, one order", bench_fse),
+        ("field_service_erp, 10 orders in one call", bench_fse_batch),
+        ("field_service_erp, record parts + complete, as superuser", lambda e, n: bench_fse_on_the_phone(e, n, False)),
+        (
+            "field_service_erp, record parts + complete, as the technician",
+            lambda e, n: bench_fse_on_the_phone(e, n, True),
+        ),
+    ]
     if has_repair:
         flows.append(("repair (Odoo): confirm, start, end", bench_repair))
     rows = []
