@@ -991,7 +991,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 self.contract.ids,
                 {"vals": {"labor_coverage_percent": 100}},
                 ACCESS_ERROR,
-                "fse.contract",
+                "Only a dispatcher can set 'Labor Covered %' (labor_coverage_percent)",
             ),
             (
                 "invoice work orders",
@@ -1000,7 +1000,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 order.ids,
                 {},
                 ACCESS_ERROR,
-                "fse.work.order",
+                "Only a dispatcher can do this on work orders",
             ),
             (
                 "approve billing",
