@@ -4,6 +4,16 @@ from odoo.exceptions import AccessError
 DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
 
 
+def field_labels(model, names):
+    """ "'Label' (name), ..." of the fields `names` of `model`, for the policy's error messages."""
+    return ", ".join(
+        sorted(
+            f"'{model._fields[name]._description_string(model.env)}' ({name})" if name in model._fields else name
+            for name in names
+        )
+    )
+
+
 class FseWritePolicy(models.AbstractModel):
     """The write policy of the field-service records a technician touches, checked in
     create() and write() whatever the caller (web client, JSON-RPC, JSON-2, import):
@@ -99,9 +109,4 @@ class FseWritePolicy(models.AbstractModel):
 
     @api.model
     def _fse_field_labels(self, names):
-        return ", ".join(
-            sorted(
-                f"'{self._fields[name]._description_string(self.env)}' ({name})" if name in self._fields else name
-                for name in names
-            )
-        )
+        return field_labels(self, names)

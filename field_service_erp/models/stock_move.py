@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .fse_write_policy import field_labels
+
 # Set by the work order's stock sync only (as superuser): they decide the consumed quantity
 # of a part line and the cost of an order's parts.
 FSE_LINK_FIELDS = ("fse_work_order_id", "fse_part_id")
@@ -45,9 +47,7 @@ class StockMove(models.Model):
             raise AccessError(
                 self.env._(
                     "%(fields)s of %(model)s cannot be written directly; use the record's actions.",
-                    fields=", ".join(
-                        f"'{self._fields[name]._description_string(self.env)}' ({name})" for name in names
-                    ),
+                    fields=field_labels(self, names),
                     model=self._description,
                 )
             )

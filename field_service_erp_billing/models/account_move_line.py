@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.field_service_erp.models.fse_write_policy import field_labels
+
 # What a line bills of field service (a work order line, a contract fee and period) and what it
 # used of a contract's allowances: written by field-service invoicing, run by the back office
 # (dispatchers) or the scheduled jobs, never set by hand. Invoicing users without field-service
@@ -66,19 +68,16 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _fse_check_billing_links(self, vals_list):
-        if self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
-            return
         names = [name for name in FSE_BILLING_LINK_FIELDS if any(name in vals for vals in vals_list)]
-        if names:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of %(model)s are set by field-service invoicing only.",
-                    fields=", ".join(
-                        f"'{self._fields[name]._description_string(self.env)}' ({name})" for name in names
-                    ),
-                    model=self._description,
-                )
+        if not names or self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
+            return
+        raise AccessError(
+            self.env._(
+                "%(fields)s of %(model)s are set by field-service invoicing only.",
+                fields=field_labels(self, names),
+                model=self._description,
             )
+        )
 
     def _eligible_for_stock_account(self):
         """A part whose consumption already posted its cost (real-time valuation, customers

@@ -842,24 +842,25 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 ACCESS_ERROR,
                 system,
             ),
-            (
-                "a billed contract period",
-                "fse.contract.period",
-                "create",
-                None,
-                {
-                    "vals_list": [
-                        {
-                            "contract_id": self.contract.id,
-                            "date_start": fields.Date.to_string(self.contract.date_start),
-                            "date_end": fields.Date.to_string(self.contract.date_end),
-                        }
-                    ]
-                },
-                ACCESS_ERROR,
-                "fse.contract.period",
-            ),
+            self._period_forgery_attack(),
         ]
+
+    def _period_forgery_attack(self):
+        """A contract period marked invoiced by hand: billing would then skip it."""
+        period = {
+            "contract_id": self.contract.id,
+            "date_start": fields.Date.to_string(self.contract.date_start),
+            "date_end": fields.Date.to_string(self.contract.date_end),
+        }
+        return (
+            "a billed contract period",
+            "fse.contract.period",
+            "create",
+            None,
+            {"vals_list": [period]},
+            ACCESS_ERROR,
+            "fse.contract.period",
+        )
 
     def _contract_attacks(self):
         system = "cannot be written directly"
@@ -1023,23 +1024,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
             ("cancel an order", "fse.work.order", "action_cancel", order.ids, {}, ACCESS_ERROR, "Only a dispatcher"),
             ("cancel a contract", "fse.contract", "action_cancel", self.contract.ids, {}, ACCESS_ERROR, "fse.contract"),
             ("renew a contract", "fse.contract", "action_renew", self.contract.ids, {}, ACCESS_ERROR, "fse.contract"),
-            (
-                "a billed contract period",
-                "fse.contract.period",
-                "create",
-                None,
-                {
-                    "vals_list": [
-                        {
-                            "contract_id": self.contract.id,
-                            "date_start": fields.Date.to_string(self.contract.date_start),
-                            "date_end": fields.Date.to_string(self.contract.date_end),
-                        }
-                    ]
-                },
-                ACCESS_ERROR,
-                "fse.contract.period",
-            ),
+            self._period_forgery_attack(),
             (
                 "an invoice line that bills a work order's labor",
                 "account.move",

@@ -9,6 +9,22 @@ from odoo.tests import tagged
 from odoo.addons.field_service_erp.tests.common import FseConcurrentCase
 
 
+def _done_order(env, customer, labor, **vals):
+    """A done order of 2 hours of `labor` for `customer`, committed with the caller's cursor."""
+    order = env["fse.work.order"].create(
+        {
+            "partner_id": customer.id,
+            "technician_id": SUPERUSER_ID,
+            "labor_line_ids": [Command.create({"technician_id": SUPERUSER_ID, "hours": 2, "product_id": labor.id})],
+            **vals,
+        }
+    )
+    order.check_ids.unlink()  # checklists of the database are not this test's subject
+    order.action_start()
+    order.action_complete()
+    return order
+
+
 @tagged("post_install", "-at_install")
 class TestInvoiceConcurrency(FseConcurrentCase):
     def test_two_back_office_users_invoice_the_same_order(self):
@@ -17,19 +33,7 @@ class TestInvoiceConcurrency(FseConcurrentCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             customer = env["res.partner"].create({"name": f"Billing Customer {tag}"})
             labor = env["product.product"].create({"name": f"Labor {tag}", "type": "service", "list_price": 90})
-            order = env["fse.work.order"].create(
-                {
-                    "partner_id": customer.id,
-                    "technician_id": SUPERUSER_ID,
-                    "labor_line_ids": [
-                        Command.create({"technician_id": SUPERUSER_ID, "hours": 2, "product_id": labor.id})
-                    ],
-                }
-            )
-            order.check_ids.unlink()  # checklists of the database are not this test's subject
-            order.action_start()
-            order.action_complete()
-            order_id = order.id
+            order_id = _done_order(env, customer, labor).id
 
         def invoice(env):
             return env["fse.work.order"].browse(order_id).action_create_invoices()
@@ -67,22 +71,8 @@ class TestInvoiceConcurrency(FseConcurrentCase):
                 }
             )
             contract.action_confirm()
-            orders = env["fse.work.order"]
-            for _index in range(2):
-                order = env["fse.work.order"].create(
-                    {
-                        "partner_id": customer.id,
-                        "installation_id": machine.id,
-                        "technician_id": SUPERUSER_ID,
-                        "labor_line_ids": [
-                            Command.create({"technician_id": SUPERUSER_ID, "hours": 2, "product_id": labor.id})
-                        ],
-                    }
-                )
-                order.check_ids.unlink()  # checklists of the database are not this test's subject
-                order.action_start()
-                order.action_complete()
-                orders |= order
+            orders = _done_order(env, customer, labor, installation_id=machine.id)
+            orders |= _done_order(env, customer, labor, installation_id=machine.id)
             self.assertEqual(orders.contract_id, contract)
             first_id, second_id = orders.ids
             contract_id = contract.id
