@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -62,18 +64,29 @@ class ResUsers(models.Model):
         return True
 
     def action_fse_my_van(self):
-        """Open the on-hand quantities of the user's van."""
+        """Open the on-hand quantities of the user's van.
+
+        The menu is there for every field-service user, dispatchers and managers included,
+        who often drive no van: they get the same (empty) list explaining how a van is set up,
+        not an error dialog."""
         self.ensure_one()
         van = self.fse_van_location_id
-        if not van:
-            raise UserError(self.env._("%s has no van location yet; ask a dispatcher to create it.", self.name))
         # What the van holds, read-only: counts and corrections are Inventory users' work.
-        return {
+        action = {
             "type": "ir.actions.act_window",
-            "name": self.env._("My Van: %s", van.display_name),
+            "name": self.env._("My Van: %s", van.display_name) if van else self.env._("My Van"),
             "res_model": "stock.quant",
             "view_mode": "list",
             "views": [(self.env.ref("field_service_erp.view_stock_quant_list_fse_van").id, "list")],
-            "domain": [("location_id", "child_of", van.id)],
+            "domain": [("location_id", "child_of", van.id)] if van else [("id", "in", [])],
             "context": {"create": False, "edit": False, "delete": False},
         }
+        if not van:
+            action["help"] = Markup("<p class='o_view_nocontent_empty_folder'>%s</p><p>%s</p>") % (
+                self.env._("%s has no van location yet.", self.name),
+                self.env._(
+                    "A Field Service manager creates it: Field Service ‣ Configuration ‣ "
+                    "Technicians, select the technician, then Actions ‣ Create Van Location."
+                ),
+            )
+        return action

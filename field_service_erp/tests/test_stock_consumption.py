@@ -404,6 +404,14 @@ class TestVanReplenishment(FseStockCommon):
         self.assertEqual(self._qty(self.filter, self.van), 6)
         self.assertEqual(self._qty(self.filter, self.wh_stock), 5)
 
+    def test_user_without_van_gets_an_empty_van_list_not_an_error(self):
+        # Dispatchers and managers see the My Van menu too, and usually drive no van.
+        self.assertFalse(self.dispatcher.fse_van_location_id)
+        action = self.dispatcher.with_user(self.dispatcher).action_fse_my_van()
+        self.assertEqual(action["res_model"], "stock.quant")
+        self.assertFalse(self.env["stock.quant"].with_user(self.dispatcher).search(action["domain"]))
+        self.assertIn("has no van location yet", action["help"])
+
     def test_technician_sees_the_van_but_does_not_adjust_it(self):
         action = self.tech.with_user(self.tech).action_fse_my_van()
         self.assertEqual(action["res_model"], "stock.quant")
