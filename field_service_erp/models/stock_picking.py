@@ -68,6 +68,14 @@ class StockPicking(models.Model):
             "company_id": picking.company_id.id,
         }
 
+    @api.model
+    def get_empty_list_help(self, help_message):
+        # Van Transfers: the action's own help. Stock's invites to create transfers and to
+        # install barcode scanning, which technicians cannot do.
+        if self.env.context.get("fse_van_transfers"):
+            return help_message
+        return super().get_empty_list_help(help_message)
+
     def action_fse_validate_van_transfer(self):
         """A technician confirms a transfer to or from their own van (a pick-up from the
         warehouse, a return of unused parts) as prepared by the back office: the reserved

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import FseCommon
 
@@ -411,6 +412,15 @@ class TestVanReplenishment(FseStockCommon):
         self.assertEqual(action["res_model"], "stock.quant")
         self.assertFalse(self.env["stock.quant"].with_user(self.dispatcher).search(action["domain"]))
         self.assertIn("has no van location yet", action["help"])
+
+    def test_van_transfers_explain_themselves_when_empty(self):
+        action = self.env.ref("field_service_erp.action_fse_van_transfer")
+        Picking = self.env["stock.picking"].with_user(self.tech).with_context(**safe_eval(action.context))
+        help_html = Picking.get_empty_list_help(action.help)
+        self.assertIn("No transfer to or from your van", help_html)
+        self.assertNotIn("create one", help_html)
+        # Elsewhere, Inventory keeps its own help.
+        self.assertNotIn("your van", self.env["stock.picking"].get_empty_list_help(action.help))
 
     def test_technician_sees_the_van_but_does_not_adjust_it(self):
         action = self.tech.with_user(self.tech).action_fse_my_van()
