@@ -35,6 +35,7 @@ COUNTED_MODELS = (
     "fse.contract",
     "fse.contract.period",
     "fse.installation",
+    "stock.location",
 )
 ORDER_FIELDS = [
     "state",
@@ -128,6 +129,9 @@ class TestApiJson2(FseBillingCommon, HttpCase):
             }
         )
         cls.contract.action_confirm()
+        cls.plan = cls.env["fse.maintenance.plan"].create(
+            {"name": "Monthly", "contract_id": cls.contract.id, "interval_type": "month", "interval_number": 1}
+        )
 
         # Transfers prepared by the back office: warehouse -> Tech A's van, and a delivery.
         cls.van_transfer = cls._transfer(cls.warehouse.int_type_id, cls.wh_stock, cls.van, 2)
@@ -594,6 +598,34 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 {"domain": [], "fields": ["price_unit"]},
                 ACCESS_ERROR,
                 "fse.contract.line",
+            ),
+            # The back office's buttons, checked on the server whoever calls them.
+            (
+                "generate a plan's visits",
+                "fse.maintenance.plan",
+                "action_generate_now",
+                self.plan.ids,
+                {},
+                ACCESS_ERROR,
+                "fse.maintenance.plan",
+            ),
+            (
+                "set up a van",
+                "res.users",
+                "action_fse_create_van",
+                self.tech_b.ids,
+                {},
+                ACCESS_ERROR,
+                "Only a dispatcher",
+            ),
+            (
+                "invoice a contract",
+                "fse.contract",
+                "action_create_invoices",
+                self.contract.ids,
+                {},
+                ACCESS_ERROR,
+                "fse.contract",
             ),
         ]
 
