@@ -1,7 +1,7 @@
 {
     "name": "Field Service ERP",
     "summary": "Installed base, work orders, technicians and spare parts inside Odoo",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Field Service",
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",

@@ -3,6 +3,8 @@ from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import quote as url_quote
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
@@ -173,6 +175,13 @@ class FseWorkOrder(models.Model):
         help="When the customer called: the SLA response time counts from here.",
     )
     duration_estimate = fields.Float(string="Estimated Hours")
+    service_date = fields.Date(
+        compute="_compute_service_date",
+        store=True,
+        index=True,
+        help="The day the work counts for: the day it was completed, else the day it is scheduled, else the day "
+        "it was reported (the technician's time zone). Coverage, contract allowances, prices and reports read it.",
+    )
     # Contract and preventive plan.
     contract_id = fields.Many2one(
         "fse.contract",
@@ -310,6 +319,18 @@ class FseWorkOrder(models.Model):
         )
         return domain if (operator == "=") == value else ~domain
 
+    @api.depends("date_done", "scheduled_start", "date_reported", "technician_id.tz")
+    def _compute_service_date(self):
+        for order in self:
+            order.service_date = order._fse_service_date()
+
+    def _fse_service_date(self):
+        """The one rule for the day an order's work counts for (see service_date)."""
+        self.ensure_one()
+        moment = self.date_done or self.scheduled_start or self.date_reported or fields.Datetime.now()
+        tz = self.technician_id.tz or self.company_id.partner_id.tz or "UTC"
+        return pytz.utc.localize(moment).astimezone(pytz.timezone(tz)).date()
+
     @api.depends("scheduled_start", "scheduled_end")
     def _compute_scheduled_hours(self):
         for order in self:
@@ -328,12 +349,11 @@ class FseWorkOrder(models.Model):
         for order in self:
             order.move_count = len(order.move_ids)
 
-    @api.depends("move_ids.state", "move_ids.value")
+    @api.depends("move_ids.fse_signed_value")
     def _compute_parts_cost(self):
         for order in self:
             # sudo: valuation of the order's own moves; the field itself is for dispatchers only.
-            done = order.sudo().move_ids.filtered(lambda m: m.state == "done")
-            order.parts_cost = sum(-m.value if m.origin_returned_move_id else m.value for m in done)
+            order.parts_cost = sum(order.sudo().move_ids.mapped("fse_signed_value"))
 
     def _compute_access_url(self):
         for order in self:

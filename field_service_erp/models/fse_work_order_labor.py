@@ -31,6 +31,15 @@ class FseWorkOrderLabor(models.Model):
     )
     hours = fields.Float(required=True, digits=(16, 2))
     from_timer = fields.Boolean(readonly=True, help="Written by the work order's timer.")
+    cost_amount = fields.Float(
+        string="Labor Cost",
+        compute="_compute_cost_amount",
+        store=True,
+        digits="Product Price",
+        groups="field_service_erp.group_fse_dispatcher",
+        help="Hours x the technician's cost per hour when the time was recorded (a later change of the rate "
+        "leaves it): what contract profitability and the analytic costs read.",
+    )
     product_id = fields.Many2one(
         "product.product",
         string="Labor Product",
@@ -52,6 +61,12 @@ class FseWorkOrderLabor(models.Model):
         for line in self:
             if not line.product_id:
                 line.product_id = line.order_id.company_id.fse_labor_product_id
+
+    @api.depends("hours", "technician_id")
+    def _compute_cost_amount(self):
+        for line in self:
+            # sudo: the rate is a back-office figure; the technician recording time computes the cost.
+            line.cost_amount = line.hours * line.technician_id.sudo().fse_hourly_cost
 
     @api.model
     def _fse_technician_fields(self):

@@ -147,14 +147,13 @@ class FseWorkOrderPart(models.Model):
         for line in self:
             line.qty_at_source = free.get((line.product_id, line.location_id, line.lot_id or None), 0.0)
 
-    @api.depends("move_ids.state", "move_ids.quantity", "product_uom_id")
+    @api.depends("move_ids.fse_signed_qty", "product_uom_id")
     def _compute_qty_consumed(self):
         for line in self:
-            total = 0.0
-            for move in line.move_ids.filtered(lambda m: m.state == "done"):
-                qty = move.product_uom._compute_quantity(move.quantity, line.product_uom_id or move.product_uom)
-                total += -qty if move.origin_returned_move_id else qty
-            line.qty_consumed = total
+            line.qty_consumed = sum(
+                move.product_id.uom_id._compute_quantity(move.fse_signed_qty, line.product_uom_id or move.product_uom)
+                for move in line.move_ids
+            )
 
     @api.onchange("product_id")
     def _onchange_product_id_clear_lot(self):

@@ -28,6 +28,23 @@ class StockMove(models.Model):
         ondelete="set null",
     )
 
+    # A work order's move, signed once: parts taken to the site count positive, parts given
+    # back (a return of such a move) negative. Reports and the order's figures sum these.
+    fse_signed_qty = fields.Float(
+        string="Net Quantity",
+        compute="_compute_fse_signed",
+        store=True,
+        digits="Product Unit",
+        help="Done quantity in the product's unit; returns from the site are negative.",
+    )
+    fse_signed_value = fields.Monetary(
+        string="Net Value",
+        compute="_compute_fse_signed",
+        store=True,
+        currency_field="company_currency_id",
+        help="Stock valuation of the done move; returns from the site are negative.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         self._fse_check_links(vals_list)
@@ -51,6 +68,16 @@ class StockMove(models.Model):
                     model=self._description,
                 )
             )
+
+    @api.depends("fse_work_order_id", "origin_returned_move_id", "state", "quantity", "product_uom", "value")
+    def _compute_fse_signed(self):
+        for move in self:
+            if not move.fse_work_order_id or move.state != "done":
+                move.fse_signed_qty = move.fse_signed_value = 0.0
+                continue
+            sign = -1 if move.origin_returned_move_id else 1
+            move.fse_signed_qty = sign * move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+            move.fse_signed_value = sign * move.value
 
     @api.depends("fse_work_order_id.name")
     def _compute_reference(self):

@@ -61,10 +61,8 @@ class FseReportConsumption(models.Model):
                    CASE WHEN m.origin_returned_move_id IS NULL THEN m.location_id
                         ELSE m.location_dest_id END AS location_id,
                    m.origin_returned_move_id IS NOT NULL AS is_return,
-                   CASE WHEN m.origin_returned_move_id IS NULL THEN 1 ELSE -1 END
-                       * m.quantity / NULLIF(m.product_uom_qty, 0) * m.product_qty AS quantity,
-                   CASE WHEN m.origin_returned_move_id IS NULL THEN 1 ELSE -1 END
-                       * COALESCE(m.value, 0) AS cost
+                   m.fse_signed_qty AS quantity,
+                   m.fse_signed_value AS cost
                    %(extra)s
               FROM stock_move m
               JOIN fse_work_order wo ON wo.id = m.fse_work_order_id
