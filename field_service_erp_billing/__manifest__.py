@@ -1,7 +1,7 @@
 {
     "name": "Field Service ERP Billing",
     "summary": "Draft customer invoices from completed work orders: coverage, billing rules, never twice",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Field Service",
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",
@@ -12,6 +12,7 @@
         "security/fse_billing_rules.xml",
         "security/fse_report_rules.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/fse_billing_rule_views.xml",
         "views/fse_work_order_views.xml",
         "views/fse_contract_views.xml",

@@ -15,6 +15,11 @@ case "${1:-}" in
         MODULES="field_service_erp_billing"
         SCRIPT="$FSE_ROOT/tools/benchmarks/bench_invoicing.py"
         ;;
+    job)
+        DB="${FSE_BENCH_DB:-fse_bench_job}"
+        MODULES="field_service_erp_billing"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_whole_job.py"
+        ;;
     contracts)
         DB="${FSE_BENCH_DB:-fse_bench_contracts}"
         MODULES="field_service_erp_billing"
@@ -28,7 +33,7 @@ case "${1:-}" in
         PRE_SCRIPT="$FSE_ROOT/tools/benchmarks/gen_reporting_data.py"
         ;;
     *)
-        fse_die "usage: tools/bench.sh parts|invoicing|contracts|reporting"
+        fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting"
         ;;
 esac
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then

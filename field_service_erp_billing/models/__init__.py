@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import fse_billing_rule
+from . import fse_billing_engine
 from . import fse_billable_line_mixin
 from . import account_move
 from . import account_move_line

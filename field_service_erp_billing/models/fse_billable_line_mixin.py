@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-BILLING_FIELDS = {"billable", "coverage_percent", "coverage_reason"}
+from .fse_billing_engine import COVERAGE_KINDS
+
+BILLING_FIELDS = {"billable", "coverage_percent", "coverage_reason", "coverage_kind"}
 
 
 class FseBillableLineMixin(models.AbstractModel):
@@ -28,6 +30,15 @@ class FseBillableLineMixin(models.AbstractModel):
         help="Share of the price the customer does not pay (warranty, contract).",
     )
     coverage_reason = fields.Char(string="Covered By", compute="_compute_coverage", store=True, readonly=False)
+    coverage_kind = fields.Selection(
+        COVERAGE_KINDS,
+        string="Coverage",
+        compute="_compute_coverage",
+        store=True,
+        readonly=False,
+        help="Where the coverage comes from. A percentage or reason changed by hand makes it 'Set by Hand': "
+        "the contract's included hours and yearly cap then leave the line alone.",
+    )
 
     @api.depends("order_id.billable")
     def _compute_billable(self):
@@ -41,14 +52,18 @@ class FseBillableLineMixin(models.AbstractModel):
     @api.depends(
         "order_id.installation_id.warranty_end_date",
         "order_id.order_type",
-        "order_id.scheduled_start",
+        "order_id.service_date",
         "order_id.contract_id",
+        "order_id.plan_id",
         "product_id",
     )
     def _compute_coverage(self):
+        engine = self.env["fse.billing.engine"]
         for line in self:
-            line.coverage_percent, line.coverage_reason = line.order_id._fse_coverage(
-                line._fse_line_cost_type(), line.product_id
+            if line.coverage_kind == "manual":
+                continue  # set by hand by the back office: kept whatever changes on the order
+            line.coverage_kind, line.coverage_percent, line.coverage_reason = engine._fse_coverage(
+                line.order_id, line._fse_line_cost_type(), line.product_id
             )
 
     def write(self, vals):
@@ -64,6 +79,8 @@ class FseBillableLineMixin(models.AbstractModel):
                         order=invoiced[0].order_id.name,
                     )
                 )
+        if {"coverage_percent", "coverage_reason"} & set(vals) and "coverage_kind" not in vals:
+            vals = {**vals, "coverage_kind": "manual"}
         return super().write(vals)
 
     @api.model

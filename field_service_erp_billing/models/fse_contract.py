@@ -365,6 +365,7 @@ class FseContract(models.Model):
             "name": "\n".join(label),
             "quantity": -1.0 if amount < 0 else 1.0,
             "price_unit": abs(amount),
+            "fse_source_kind": "contract_adjustment" if adjustment else "contract_fee",
             "fse_contract_id": self.id,
             "fse_contract_line_id": line.id,
             "fse_contract_period_id": period.id,
@@ -458,7 +459,10 @@ class FseContract(models.Model):
                     following = period_bounds(following, contract.billing_period)[1] + timedelta(days=1)
                 update["next_period_start"] = following
             contract_updates[contract] = update
-        invoices = self.env["account.move"].with_context(default_move_type="out_invoice").create(invoices_vals)
+        # The billing engine's last stage: one create for the batch, one batch of notes.
+        invoices = self.env["fse.billing.engine"]._fse_create_invoices(
+            invoices_vals, note=lambda invoice: self.env._("Recurring fees of contract %s.", invoice.invoice_origin)
+        )
         for invoice, period in zip(invoices, periods_vals, strict=True):
             if period:
                 period.invoice_id = invoice

@@ -13,8 +13,8 @@ class FseReportContract(models.Model):
       orders, at -balance in the company currency;
     - parts: done stock moves of the contract's work orders at their stock value (returns
       negative);
-    - labor: labor lines of the contract's work orders, hours x the technician's current
-      cost per hour (res.users.fse_hourly_cost).
+    - labor: labor lines of the contract's work orders at their stored cost (hours x the
+      technician's cost per hour when the time was recorded).
     Margin = revenue - parts cost - labor cost; margin % is a ratio of sums."""
 
     _name = "fse.report.contract"
@@ -86,17 +86,16 @@ class FseReportContract(models.Model):
                  UNION ALL
                 SELECT 3 * m.id::bigint + 1, m.date::date, wo.contract_id, wo.id, NULL, NULL, m.id, 'parts',
                        0.0, 0.0, 0.0,
-                       CASE WHEN m.origin_returned_move_id IS NULL THEN 1 ELSE -1 END * COALESCE(m.value, 0),
+                       COALESCE(m.fse_signed_value, 0),
                        0.0, 0.0
                   FROM stock_move m
                   JOIN fse_work_order wo ON wo.id = m.fse_work_order_id
                  WHERE m.fse_work_order_id IS NOT NULL AND m.state = 'done' AND wo.contract_id IS NOT NULL
                  UNION ALL
                 SELECT 3 * l.id::bigint + 2, l.date, wo.contract_id, wo.id, NULL, NULL, NULL, 'labor',
-                       0.0, 0.0, 0.0, 0.0, l.hours, l.hours * COALESCE(u.fse_hourly_cost, 0.0)
+                       0.0, 0.0, 0.0, 0.0, l.hours, COALESCE(l.cost_amount, 0.0)
                   FROM fse_work_order_labor l
                   JOIN fse_work_order wo ON wo.id = l.order_id
-                  LEFT JOIN res_users u ON u.id = l.technician_id
                  WHERE wo.contract_id IS NOT NULL
             ), margins AS (
                 SELECT rows.*, rows.revenue - rows.parts_cost - rows.labor_cost AS margin FROM rows

@@ -67,9 +67,7 @@ class FseReportRevenue(models.Model):
                    COALESCE(aml.fse_contract_id, wo.contract_id) AS contract_id,
                    aml.product_id AS product_id,
                    CASE WHEN aml.fse_work_order_id IS NULL THEN 'fee'
-                        WHEN aml.fse_labor_id IS NOT NULL OR aml.fse_source_ref LIKE 'labor,%%' THEN 'labor'
-                        WHEN aml.fse_part_id IS NOT NULL OR aml.fse_source_ref LIKE 'part,%%' THEN 'part'
-                        WHEN aml.fse_source_ref LIKE 'callout,%%' THEN 'callout'
+                        WHEN aml.fse_source_kind IN ('labor', 'part', 'callout') THEN aml.fse_source_kind
                         WHEN pt.type = 'consu' THEN 'part'
                         ELSE 'other' END AS revenue_type,
                    aml.currency_id AS invoice_currency_id,

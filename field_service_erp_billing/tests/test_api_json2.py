@@ -287,7 +287,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                     "price_unit",
                     "quantity",
                     "fse_work_order_id",
-                    "fse_source_ref",
+                    "fse_source_kind",
                     "fse_labor_id",
                     "fse_part_id",
                     "fse_contract_id",
@@ -1075,7 +1075,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                                         "price_unit": 1.0,
                                         "fse_work_order_id": self.done_order.id,
                                         "fse_labor_id": self.done_order.labor_line_ids.id,
-                                        "fse_source_ref": f"labor,{self.done_order.labor_line_ids.id}",
+                                        "fse_source_kind": "labor",
                                     }
                                 )
                             ],
@@ -1090,7 +1090,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 "account.move.line",
                 "write",
                 self.invoice.invoice_line_ids[:1].ids,
-                {"vals": {"fse_source_ref": f"part,{self.done_order.part_line_ids.id}"}},
+                {"vals": {"fse_source_kind": "part", "fse_part_id": self.done_order.part_line_ids.id}},
                 ACCESS_ERROR,
                 "are set by field-service invoicing only",
             ),

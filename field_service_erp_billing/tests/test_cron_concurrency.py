@@ -217,7 +217,7 @@ class TestOrderCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
                     len(lines.move_id),
                     sum(lines.filtered("fse_labor_id").mapped("quantity")),
                     len(lines),
-                    len(set(lines.mapped("fse_source_ref"))),
+                    len(lines._fse_billed_keys()),
                 )
             return result
 

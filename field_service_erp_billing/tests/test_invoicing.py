@@ -173,7 +173,10 @@ class TestInvoicing(FseBillingCommon):
                                 "product_id": self.filter.id,
                                 "quantity": 1,
                                 "price_unit": 1,
-                                "fse_source_ref": billed[1].fse_source_ref,
+                                "fse_source_kind": billed[1].fse_source_kind,
+                                "fse_labor_id": billed[1].fse_labor_id.id,
+                                "fse_part_id": billed[1].fse_part_id.id,
+                                "fse_work_order_id": billed[1].fse_work_order_id.id,
                             }
                         )
                     ],
@@ -198,7 +201,9 @@ class TestInvoicing(FseBillingCommon):
         credit_note = invoice._reverse_moves(cancel=True)
         self.assertEqual(credit_note.state, "posted")
         self.assertEqual(invoice.payment_state, "reversed")
-        self.assertFalse(any(credit_note.invoice_line_ids.mapped("fse_source_ref")))
+        self.assertFalse(any(credit_note.invoice_line_ids.mapped("fse_source_kind")))
+        self.assertFalse(credit_note.invoice_line_ids.fse_labor_id)
+        self.assertFalse(credit_note.invoice_line_ids.fse_part_id)
         self.assertEqual(order.invoice_status, "to_invoice")
         rebill = order.action_create_invoices()
         self.assertAlmostEqual(rebill.amount_untaxed, 170.0)
@@ -259,6 +264,10 @@ class TestInvoicing(FseBillingCommon):
         order = self._order(labor_line_ids=[self._labor(2.0, self.tech)])
         order.with_user(self.tech).action_start()
         order.with_user(self.tech).action_complete()
+        self.assertFalse(order.invoice_ids, "queued, not run inside the technician's request")
+        with self.enter_registry_test_mode():
+            self.env.ref("field_service_erp_billing.ir_cron_fse_invoice_queued").method_direct_trigger()
+        self.env.invalidate_all()
         self.assertEqual(order.invoice_status, "invoiced")
         self.assertAlmostEqual(order.invoice_ids.amount_untaxed, 160.0)
         self.assertEqual(order.invoice_ids.state, "draft")

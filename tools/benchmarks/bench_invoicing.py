@@ -80,19 +80,13 @@ def main(env):
         orders = make_orders(env, count)
         # The same invoices, prepared by our engine but created bare (no links, no checks).
         bare_vals = []
-        rules = env["fse.billing.rule"]._fse_rules_for(orders)
-        for order in orders:
-            lines = order._fse_invoice_line_vals(rules[order])
-            for vals in lines:
-                for key in (
-                    "fse_work_order_id",
-                    "fse_installation_id",
-                    "fse_labor_id",
-                    "fse_part_id",
-                    "fse_source_ref",
-                ):
-                    vals.pop(key, None)
-            bare_vals.append(order._fse_prepare_invoice_vals(order, lines))
+        engine = env["fse.billing.engine"]
+        for group_orders, items in engine._fse_group(engine._fse_price(orders)):
+            vals = engine._fse_prepare_invoice_vals(group_orders, items)
+            for command in vals["invoice_line_ids"]:
+                for key in [key for key in command[2] if key.startswith("fse_")]:
+                    del command[2][key]
+            bare_vals.append(vals)
         try:
             with env.cr.savepoint():
                 moves, bare_queries, bare_seconds = timed(env, lambda vals=bare_vals: env["account.move"].create(vals))

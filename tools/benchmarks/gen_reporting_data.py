@@ -341,20 +341,22 @@ def generate(env):
         INSERT INTO account_move_line (move_id, journal_id, company_id, currency_id, company_currency_id,
                                        account_id, display_type, date, parent_state, partner_id, product_id,
                                        quantity, price_unit, balance, amount_currency, debit, credit,
-                                       fse_work_order_id, fse_installation_id, fse_source_ref,
+                                       fse_work_order_id, fse_installation_id,
+                                       fse_source_kind, fse_labor_id, fse_part_id,
                                        fse_billing_active, create_uid, create_date, write_uid, write_date)
         SELECT am.id, am.journal_id, am.company_id, am.currency_id, am.currency_id, %(account)s, 'product',
                am.date, am.state, am.partner_id, src.product_id, src.qty, src.price,
                -src.qty * src.price, -src.qty * src.price, 0, src.qty * src.price,
-               wo.id, wo.installation_id, src.ref, TRUE, %(uid)s, now(), %(uid)s, now()
+               wo.id, wo.installation_id, src.kind, src.labor_id, src.part_id, TRUE, %(uid)s, now(), %(uid)s, now()
           FROM account_move am
           JOIN fse_work_order wo ON wo.name = am.invoice_origin AND wo.company_id = am.company_id
           JOIN LATERAL (
-              SELECT %(labor)s AS product_id, l.hours AS qty, 85.0 AS price, 'labor,' || l.id AS ref
+              SELECT %(labor)s AS product_id, l.hours AS qty, 85.0 AS price, 'labor' AS kind, l.id AS labor_id,
+                     NULL::int AS part_id
                 FROM fse_work_order_labor l WHERE l.order_id = wo.id AND l.labor_type = 'work'
               UNION ALL
               SELECT p.product_id, p.quantity,
-                     (%(part_prices)s::float[])[array_position(%(parts)s::int[], p.product_id)], 'part,' || p.id
+                     (%(part_prices)s::float[])[array_position(%(parts)s::int[], p.product_id)], 'part', NULL, p.id
                 FROM fse_work_order_part p WHERE p.order_id = wo.id
           ) src ON TRUE
          WHERE am.invoice_origin LIKE %(like)s

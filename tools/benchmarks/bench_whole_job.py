@@ -1,0 +1,117 @@
+"""The whole job, N = 200 and 1,000 work orders of two shapes (1 labor + 1 part line, and
+2 labor + 2 part lines): create the orders -> start and complete them (parts consumed as
+stock moves) -> draft invoices with the batch action. Beside it, in the same run, the
+reference: a bare account.move.create(...) of the same invoice values (no links, no
+checks), which is what any invoicing of these jobs costs at the least.
+
+Run through tools/bench.sh job; inside `odoo shell` the variable `env` is given, and
+everything is rolled back at the end.
+"""
+
+import time
+
+from odoo.fields import Command
+
+SIZES = (200, 1000)
+SHAPES = ((1, 1), (2, 2))  # (labor lines, part lines) per order
+BATCH = 100  # orders completed per call, as a dispatcher's list selection or a sync batch
+
+
+class Rollback(Exception):
+    pass
+
+
+def measure(env, func):
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    result = func()
+    env.flush_all()
+    return result, env.cr.sql_log_count - queries, time.perf_counter() - start
+
+
+def order_values(env, count, labor_lines, part_lines):
+    stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
+    labor = env.company.fse_labor_product_id
+    parts = env["product.product"].create(
+        [{"name": f"Job bench part {i}", "is_storable": True, "list_price": 20 + i} for i in range(part_lines)]
+    )
+    for part in parts:
+        env["stock.quant"]._update_available_quantity(part, stock, count * 10)
+    customers = env["res.partner"].create([{"name": f"Job bench customer {i}"} for i in range(count)])
+    technician = env.ref("base.user_admin")
+    return [
+        {
+            "partner_id": customer.id,
+            "technician_id": technician.id,
+            "labor_line_ids": [
+                Command.create({"technician_id": technician.id, "hours": 1.25 + i / 4, "product_id": labor.id})
+                for i in range(labor_lines)
+            ],
+            "part_line_ids": [
+                Command.create({"product_id": part.id, "quantity": 2, "location_id": stock.id}) for part in parts
+            ],
+        }
+        for customer in customers
+    ]
+
+
+def whole_job(env, vals_list):
+    orders = env["fse.work.order"].create(vals_list)
+    for start in range(0, len(orders), BATCH):
+        batch = orders[start : start + BATCH]
+        batch.action_start()
+        batch.action_complete()
+    return orders.action_create_invoices()
+
+
+def bare_invoice_values(env, orders):
+    """The invoices our engine makes for these done orders, stripped of our links."""
+    engine = env["fse.billing.engine"]
+    vals_list = []
+    for group_orders, items in engine._fse_group(engine._fse_price(orders)):
+        vals = engine._fse_prepare_invoice_vals(group_orders, items)
+        for command in vals["invoice_line_ids"]:
+            for key in [key for key in command[2] if key.startswith("fse_")]:
+                del command[2][key]
+        vals_list.append(vals)
+    return vals_list
+
+
+def main(env):
+    env.company.fse_invoice_grouping = "order"
+    rows = []
+    for count in SIZES:
+        for labor_lines, part_lines in SHAPES:
+            vals_list = order_values(env, count, labor_lines, part_lines)
+            invoices, queries, seconds = measure(env, lambda v=vals_list: whole_job(env, v))
+            orders = invoices.invoice_line_ids.fse_work_order_id
+            assert len(invoices) == count and set(orders.mapped("invoice_status")) == {"invoiced"}
+            lines = invoices.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+            assert len(lines) == (labor_lines + part_lines) * count
+            bare_vals = bare_invoice_values(env, orders)
+            try:
+                with env.cr.savepoint():
+                    moves, bare_queries, bare_seconds = measure(env, lambda v=bare_vals: env["account.move"].create(v))
+                    assert len(moves) == count
+                    raise Rollback
+            except Rollback:
+                pass
+            rows.append((count, f"{labor_lines} + {part_lines}", seconds, queries, bare_seconds, bare_queries))
+            env.invalidate_all()
+    print()
+    print(
+        "| jobs | labor + parts lines | whole job: s | queries per job | bare account.move.create: s "
+        "| queries per invoice | ratio |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for count, shape, seconds, queries, bare_seconds, bare_queries in rows:
+        print(
+            f"| {count} | {shape} | {seconds:.1f} | {queries / count:.1f} | {bare_seconds:.1f} "
+            f"| {bare_queries / count:.1f} | {seconds / bare_seconds:.2f} |"
+        )
+    env.cr.rollback()
+
+
+main(env)  # noqa: F821 - given by odoo shell
