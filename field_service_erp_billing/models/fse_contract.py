@@ -406,7 +406,8 @@ class FseContract(models.Model):
             lambda p: p.date_start >= (p.contract_id.next_period_start or today)
         ):
             invoiced_after[period.contract_id].add(period.date_start)
-        invoices_vals, periods_vals, contract_updates = [], [], {}
+        # First the periods of every contract (one create), then their invoices.
+        plans, contract_updates = [], {}
         for contract in contracts:
             invoiced = invoiced_after[contract]
             starts = contract._fse_due_period_starts(today, invoiced)
@@ -420,23 +421,38 @@ class FseContract(models.Model):
                 if contract.fse_adjust_from:
                     contract_updates[contract] = {"fse_adjust_from": False}
                 continue
-            # Corrections ride on the next period's invoice; with no period left, on their own.
-            new_periods = Period.create(
+            plans.append((contract, starts, corrections))
+            update = {"fse_adjust_from": False}
+            if starts:
+                # The next period is the first one neither just invoiced nor invoiced before.
+                done, following = set(starts) | invoiced, contract.next_period_start
+                while following in done:
+                    following = period_bounds(following, contract.billing_period)[1] + timedelta(days=1)
+                update["next_period_start"] = following
+            contract_updates[contract] = update
+        new_periods = iter(
+            Period.create(
                 [
                     {
                         "contract_id": contract.id,
                         "date_start": start,
                         "date_end": period_bounds(start, contract.billing_period)[1],
                     }
+                    for contract, starts, _corrections in plans
                     for start in starts
                 ]
             )
-            for period in new_periods:
+        )
+        invoices_vals, periods_vals = [], []
+        for contract, starts, corrections in plans:
+            for _start in starts:
+                period = next(new_periods)
                 line_vals = [
                     contract._fse_prepare_fee_line_vals(period, line, inst, amount, days=days)
                     for (line, inst), (amount, days) in contract._fse_period_amounts(period.date_start).items()
                     if not contract.currency_id.is_zero(amount)
                 ]
+                # Corrections ride on the next period's invoice; with no period left, on their own.
                 if corrections:
                     line_vals, corrections = corrections + line_vals, []
                 invoices_vals.append(contract._fse_prepare_fee_invoice_vals(line_vals))
@@ -451,17 +467,12 @@ class FseContract(models.Model):
                         command[2]["quantity"] = -command[2]["quantity"]
                 invoices_vals.append(vals)
                 periods_vals.append(None)
-            update = {"fse_adjust_from": False}
-            if starts:
-                # The next period is the first one neither just invoiced nor invoiced before.
-                done, following = set(starts) | invoiced, contract.next_period_start
-                while following in done:
-                    following = period_bounds(following, contract.billing_period)[1] + timedelta(days=1)
-                update["next_period_start"] = following
-            contract_updates[contract] = update
         # The billing engine's last stage: one create for the batch, one batch of notes.
         invoices = self.env["fse.billing.engine"]._fse_create_invoices(
-            invoices_vals, note=lambda invoice: self.env._("Recurring fees of contract %s.", invoice.invoice_origin)
+            invoices_vals,
+            note=lambda invoice: self.env._(
+                "Invoice created for the recurring fees of contract %s.", invoice.invoice_origin
+            ),
         )
         for invoice, period in zip(invoices, periods_vals, strict=True):
             if period:

@@ -115,7 +115,9 @@ class TestBillingEngine(FseBillingCommon):
             line,
             [{"fse_source_kind": "contract_fee", "fse_contract_period_id": contract.period_ids.id, "price_unit": 100}],
         )
-        self.assertIn(f"Recurring fees of contract {contract.name}", invoice.message_ids.mapped("body")[0])
+        self.assertIn(
+            f"Invoice created for the recurring fees of contract {contract.name}", invoice.message_ids.mapped("body")[0]
+        )
         with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"):
             self.env["account.move"].create(
                 {

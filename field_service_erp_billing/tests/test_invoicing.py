@@ -40,7 +40,7 @@ class TestInvoicing(FseBillingCommon):
         self.assertEqual(invoice.state, "draft")
         self.assertEqual(invoice.partner_id, self.customer)
         self.assertEqual(invoice.invoice_origin, order.name)
-        self.assertIn(f"Created from work orders {order.name}", invoice.message_ids.mapped("body")[0])
+        self.assertIn(f"Invoice created from work orders {order.name}", invoice.message_ids.mapped("body")[0])
         self.assertRecordValues(
             self._lines(invoice),
             [
