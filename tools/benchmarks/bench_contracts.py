@@ -60,6 +60,50 @@ def setup(env, machines, tag):
     return contracts
 
 
+class Rollback(Exception):
+    pass
+
+
+def bare_values(invoices, same_context):
+    """The values of these invoices for a bare account.move.create (no links, no checks)."""
+    return [
+        {
+            "move_type": invoice.move_type,
+            "partner_id": invoice.partner_id.id,
+            "company_id": invoice.company_id.id,
+            "currency_id": invoice.currency_id.id,
+            "invoice_origin": invoice.invoice_origin,
+            **({"journal_id": invoice.journal_id.id} if same_context else {}),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": line.product_id.id,
+                        "name": line.name,
+                        "quantity": line.quantity,
+                        "price_unit": line.price_unit,
+                        "analytic_distribution": line.analytic_distribution,
+                    }
+                )
+                for line in invoice.invoice_line_ids
+            ],
+        }
+        for invoice in invoices
+    ]
+
+
+def bare_create(env, invoices, same_context=False):
+    """Create the same invoices bare, then roll them back: (seconds, queries)."""
+    vals_list = bare_values(invoices, same_context)
+    Move = env["account.move"].with_context(mail_create_nolog=same_context)
+    try:
+        with env.cr.savepoint():
+            _moves, seconds, queries = measure(env, lambda: Move.create(vals_list))
+            raise Rollback
+    except Rollback:
+        pass
+    return seconds, queries
+
+
 def measure(env, func):
     env.invalidate_all()
     queries = env.cr.sql_log_count
@@ -92,6 +136,10 @@ def main(env):
         ours = invoices.filtered(lambda m, mine=contracts: m.fse_contract_id in mine)
         assert len(ours) == len(contracts), (len(ours), len(contracts))
         rows.append((size, "(c) invoice one month of contracts", len(ours), seconds, queries))
+        seconds, queries = bare_create(env, ours)
+        rows.append((size, "(c') the same invoices, bare account.move.create", len(ours), seconds, queries))
+        seconds, queries = bare_create(env, ours, same_context=True)
+        rows.append((size, "(c'') the same, bare, journal given and no creation message", len(ours), seconds, queries))
         env.cr.commit()
     print()
     print("| Machines | Step | Records | Time | Queries | Queries per record | ms per record |")
