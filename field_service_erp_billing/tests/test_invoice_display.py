@@ -101,7 +101,7 @@ class TestInvoiceDisplay(FseBillingCommon, HttpCase):
     def test_form_shows_quantity_and_discount_on_field_service_invoices(self):
         for user in (self.accountant, self.dispatcher):
             with self.subTest(user=user.login):
-                odoo_shown, odoo_offered = self._odoo_columns(user, self.plain)
+                odoo_shown, _odoo_offered = self._odoo_columns(user, self.plain)
                 shown, offered = self._columns(user, self.covered)
                 # Plain Odoo hides both on customer invoices (without Sale).
                 self.assertNotIn("quantity", odoo_shown)
