@@ -178,6 +178,60 @@ def contract_shots(browser, url, db, out):
     )
 
 
+def invoice_shots(browser, url, db, out):
+    """docs/billing.md: the draft invoice of a covered work order, as the demo administrator,
+    on its form and as the customer's PDF (pages turned into PNG by pdftoppm, poppler-utils)."""
+    sid = session_id(url, db, "admin", "admin")
+    browser.call("Network.setCookie", name="session_id", value=sid, url=url)
+    invoice = find_id(
+        url,
+        sid,
+        "account.move",
+        [("invoice_line_ids.fse_work_order_id", "!=", False), ("invoice_line_ids.discount", "=", 100)],
+    )
+    browser.shot(
+        f"{url}/odoo/action-account.action_move_out_invoice_type/{invoice}",
+        os.path.join(out, "invoice-covered-form.png"),
+        DESKTOP,
+        wait=8,
+    )
+    if not shutil.which("pdftoppm"):
+        print("skipped invoice-covered-pdf.png: pdftoppm not found (Debian: apt-get install poppler-utils)")
+        return
+    request = urllib.request.Request(
+        f"{url}/report/pdf/account.report_invoice_with_payments/{invoice}", headers={"Cookie": f"session_id={sid}"}
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = os.path.join(folder, "invoice.pdf")
+        with open(pdf, "wb") as file:
+            file.write(urllib.request.urlopen(request).read())
+        # The first A4 page at 100 dpi, from the address to the totals.
+        prefix = os.path.join(out, "invoice-covered-pdf")
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "100",
+                "-f",
+                "1",
+                "-singlefile",
+                "-x",
+                "0",
+                "-y",
+                "220",
+                "-W",
+                "827",
+                "-H",
+                "640",
+                pdf,
+                prefix,
+            ],
+            check=True,
+        )
+    print("saved", f"{prefix}.png")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
@@ -264,6 +318,8 @@ def main():
             technician_shots(browser, args.url, args.db, args.out)
         if args.only in "contract-order-sla":
             contract_shots(browser, args.url, args.db, args.out)
+        if args.only in "invoice-covered-form-pdf":
+            invoice_shots(browser, args.url, args.db, args.out)
     finally:
         browser.close()
 

@@ -20,6 +20,14 @@ class AccountMove(models.Model):
     fse_contract_id = fields.Many2one(
         "fse.contract", string="Service Contract", index="btree_not_null", copy=False, readonly=True
     )
+    # Every invoicing user (no groups): the invoice form shows its lines' quantity and
+    # discount when the invoice bills field service. Reads the lines' own link columns only,
+    # never the work orders or contracts behind them.
+    fse_bills_field_service = fields.Boolean(
+        string="Bills Field Service",
+        compute="_compute_fse_bills_field_service",
+        help="A line of this invoice bills a work order or a service contract.",
+    )
 
     @api.depends("invoice_line_ids.fse_work_order_id")
     def _compute_fse_work_order_ids(self):
@@ -27,6 +35,13 @@ class AccountMove(models.Model):
             # The orders the user may read: a technician's record rules hide other orders.
             move.fse_work_order_ids = move.invoice_line_ids.fse_work_order_id._filtered_access("read")
             move.fse_work_order_count = len(move.fse_work_order_ids)
+
+    @api.depends("invoice_line_ids.fse_work_order_id", "invoice_line_ids.fse_contract_id")
+    def _compute_fse_bills_field_service(self):
+        for move in self:
+            move.fse_bills_field_service = any(
+                line.fse_work_order_id or line.fse_contract_id for line in move.invoice_line_ids
+            )
 
     @api.ondelete(at_uninstall=False)
     def _fse_free_contract_periods(self):
