@@ -682,9 +682,89 @@ class FseWorkOrder(models.Model):
         )
         return True
 
-    def _fse_timer_to_labor(self):
-        """Stop the timers and put their time, rounded up, on the technician's timer labor line
-        (created once, then updated: resuming after a reset adds to the same line)."""
+    def action_consume_parts(self):
+        """Take the parts recorded so far out of stock now, during the job (the technician
+        can do it as often as needed: only what is not consumed yet moves)."""
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
+        self._fse_lock()
+        wrong = self.filtered(lambda o: o.state not in ("scheduled", "in_progress"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Parts can be consumed only on a scheduled or started order; %(name)s is %(state)s.",
+                    name=wrong[0].name,
+                    state=wrong[0]._fse_state_label(),
+                )
+            )
+        self.part_line_ids._fse_sync_stock()
+        return True
+
+    def action_cancel(self):
+        todo = self._fse_transition("cancel")
+        todo.part_line_ids._fse_return_all()
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "cancel"})
+        return True
+
+    def action_reset_draft(self):
+        todo = self._fse_transition("reset_draft")
+        todo.part_line_ids._fse_return_all()
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "draft", "date_done": False})
+        return True
+
+    def _fse_before_reopen_or_cancel(self):
+        """Hook: called for orders about to be cancelled or reset to draft."""
+
+    # ------------------------------------------------------------------ completion
+    # action_complete reads top to bottom; its phases follow it here in the order it calls them.
+    def action_complete(self):
+        todo = self._fse_transition("complete")
+        todo._fse_complete_check()
+        # Time and parts are recorded before the order is closed (a done order is locked).
+        todo._fse_complete_record_time()
+        todo._fse_complete_consume_parts()
+        todo._fse_complete_close()
+        todo._fse_after_complete()
+        return True
+
+    def _fse_complete_check(self):
+        """Phase 1: raise if an order cannot be completed."""
+        self._fse_require(
+            "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
+        )
+        self._fse_check_before_complete()
+
+    def _fse_check_before_complete(self):
+        """Hook of the check phase: raise if the orders cannot be completed (other features
+        extend it: checklist, signature)."""
+        # Reading which order types need a signature is configuration, not the user's data:
+        # technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
+        signed_types = {
+            company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
+        }
+        for order in self:
+            missing = order.check_ids.filtered(lambda c: c.required and not c.done)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s: tick the required check '%(check)s' before completing it.",
+                        name=order.name,
+                        check=missing[0].name,
+                    )
+                )
+            needs_signature = order.order_type in signed_types[order.company_id]
+            if needs_signature and not (order.signature and order.signed_by):
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s needs the customer's signature and name before it is completed.",
+                        name=order.name,
+                    )
+                )
+
+    def _fse_complete_record_time(self):
+        """Phase 2: stop the timers and put their time, rounded up, on the technician's timer
+        labor line (created once, then updated: resuming after a reset adds to the same line)."""
         self.action_timer_pause()
         # The timer's labor line (from_timer, the order's technician) is the model's own record.
         Labor = self.env["fse.work.order.labor"].sudo()
@@ -711,90 +791,20 @@ class FseWorkOrder(models.Model):
                 )
         Labor.create(new_lines)
 
-    def action_complete(self):
-        todo = self._fse_transition("complete")
-        todo._fse_require(
-            "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
-        )
-        todo._fse_check_before_complete()
-        # Time and parts are recorded before the order is closed (a done order is locked).
-        todo._fse_timer_to_labor()
-        todo.part_line_ids._fse_sync_stock()
-        now = fields.Datetime.now()
-        todo.filtered(lambda o: not o.date_started).write({"date_started": now})
-        todo.write({"state": "done", "date_done": now})
-        todo._fse_after_complete()
-        return True
-
-    def action_cancel(self):
-        todo = self._fse_transition("cancel")
-        todo.part_line_ids._fse_return_all()
-        todo._fse_before_reopen_or_cancel()
-        todo.write({"state": "cancel"})
-        return True
-
-    def action_reset_draft(self):
-        todo = self._fse_transition("reset_draft")
-        todo.part_line_ids._fse_return_all()
-        todo._fse_before_reopen_or_cancel()
-        todo.write({"state": "draft", "date_done": False})
-        return True
-
-    def action_consume_parts(self):
-        """Take the parts recorded so far out of stock now, during the job (the technician
-        can do it as often as needed: only what is not consumed yet moves)."""
-        self._fse_check_action_rights(TECHNICIAN_GROUP)
-        self._fse_lock()
-        wrong = self.filtered(lambda o: o.state not in ("scheduled", "in_progress"))
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Parts can be consumed only on a scheduled or started order; %(name)s is %(state)s.",
-                    name=wrong[0].name,
-                    state=wrong[0]._fse_state_label(),
-                )
-            )
+    def _fse_complete_consume_parts(self):
+        """Phase 3: take the parts not consumed yet out of stock."""
         self.part_line_ids._fse_sync_stock()
-        return True
 
-    def action_view_moves(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Stock Moves of %s", self.name),
-            "res_model": "stock.move",
-            "view_mode": "list,form",
-            "domain": [("fse_work_order_id", "=", self.id)],
-            "context": {"create": False},
-        }
+    def _fse_complete_close(self):
+        """Phase 4: the order is done (and locked from here on)."""
+        now = fields.Datetime.now()
+        self.filtered(lambda o: not o.date_started).write({"date_started": now})
+        self.write({"state": "done", "date_done": now})
 
-    # Hooks: other features (stock, billing, sign-off) extend these instead of the actions.
-    def _fse_check_before_complete(self):
-        """Raise if the orders cannot be completed (checked after the state check)."""
-        # Reading which order types need a signature is configuration, not the user's data:
-        # technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
-        signed_types = {
-            company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
-        }
-        for order in self:
-            missing = order.check_ids.filtered(lambda c: c.required and not c.done)
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Work order %(name)s: tick the required check '%(check)s' before completing it.",
-                        name=order.name,
-                        check=missing[0].name,
-                    )
-                )
-            needs_signature = order.order_type in signed_types[order.company_id]
-            if needs_signature and not (order.signature and order.signed_by):
-                raise UserError(
-                    self.env._(
-                        "Work order %(name)s needs the customer's signature and name before it is completed.",
-                        name=order.name,
-                    )
-                )
+    def _fse_after_complete(self):
+        """Phase 5, a hook: called once for all the orders just completed (billing extends it)."""
 
+    # ------------------------------------------------------------------ documents
     def action_send_report(self):
         """Open the e-mail to the customer with the service report attached."""
         self.ensure_one()
@@ -813,13 +823,18 @@ class FseWorkOrder(models.Model):
             },
         }
 
-    def _fse_after_complete(self):
-        """Called once for all the orders just completed."""
-
-    def _fse_before_reopen_or_cancel(self):
-        """Called for orders about to be cancelled or reset to draft."""
-
     # ------------------------------------------------------------------ navigation
+    def action_view_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stock Moves of %s", self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "domain": [("fse_work_order_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
     def action_view_installation(self):
         self.ensure_one()
         return {
