@@ -151,6 +151,13 @@ class FseWorkOrder(models.Model):
     timer_start = fields.Datetime(readonly=True, copy=False)
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
+    timer_hours = fields.Float(compute="_compute_timer_hours", string="Timer", help="Time on the timer so far.")
+    timer_hours_to_add = fields.Float(
+        compute="_compute_timer_hours_to_add",
+        string="Timer Adds",
+        help="What the timer will add to the labor when the order is completed: its time rounded up, "
+        "less the technician's hand-entered work of the same day (labor is counted once).",
+    )
     fse_back_office = fields.Boolean(
         compute="_compute_fse_back_office", help="The current user plans and bills orders (a dispatcher)."
     )
@@ -393,6 +400,28 @@ class FseWorkOrder(models.Model):
     def _compute_timer_running(self):
         for order in self:
             order.timer_running = bool(order.timer_start)
+
+    @api.depends("timer_start", "timer_seconds")
+    def _compute_timer_hours(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.timer_hours = order._fse_timer_seconds(now) / 3600
+
+    @api.depends(
+        "timer_start",
+        "timer_seconds",
+        "technician_id",
+        "date_started",
+        "company_id.fse_timer_rounding_minutes",
+        "labor_line_ids.hours",
+        "labor_line_ids.date",
+        "labor_line_ids.labor_type",
+        "labor_line_ids.technician_id",
+        "labor_line_ids.from_timer",
+    )
+    def _compute_timer_hours_to_add(self):
+        for order in self:
+            order.timer_hours_to_add = order._fse_timer_hours_to_add()
 
     @api.depends("scheduled_end", "state")
     def _compute_is_overdue(self):
@@ -762,33 +791,98 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
+    # The labor rule and its parts, used by the time recorded below.
+    def _fse_timer_hours_to_add(self):
+        """The labor rule: what the timer adds to this order's labor on completion, so that
+        time is counted once.
+
+        The timer's time (pauses left out) is rounded up to the company's step; under a
+        minute it is no time. The order's technician's hand-entered *work* lines (not the
+        timer's own line, not travel, not other technicians' time) dated on the timer's day
+        count against it: the timer adds only what exceeds them, and nothing when that is
+        under a minute. The day's total is the longer of the two, never their sum: a hand
+        entry covering the timer's span replaces it rather than adding to it."""
+        self.ensure_one()
+        timer = self._fse_timer_rounded_hours()
+        if not timer:
+            return 0.0
+        extra = round(timer - self._fse_hand_work_hours(), 2)  # labor hours have 2 digits
+        return extra if extra * 60 >= 1 else 0.0
+
+    def _fse_timer_seconds(self, now=None):
+        """The timer's seconds so far, the running segment included."""
+        self.ensure_one()
+        seconds = self.timer_seconds
+        if self.timer_start:
+            seconds += ((now or fields.Datetime.now()) - self.timer_start).total_seconds()
+        return seconds
+
+    def _fse_timer_rounded_hours(self):
+        """The timer's time rounded up to the company's step; 0 under a minute (an order
+        started and completed at once from a paper report)."""
+        seconds = self._fse_timer_seconds()
+        if seconds < 60:
+            return 0.0
+        step = self.company_id.fse_timer_rounding_minutes or 1
+        return math.ceil(round(seconds / 60, 6) / step) * step / 60
+
+    def _fse_timer_line(self):
+        """The labor line the timer writes: the order's technician's, marked from_timer."""
+        self.ensure_one()
+        return self.labor_line_ids.filtered(lambda ln: ln.from_timer and ln.technician_id == self.technician_id)
+
+    def _fse_timer_day(self):
+        """The day the timer's time is booked on: its line's, once it has one, else the day
+        the work started."""
+        self.ensure_one()
+        line = self._fse_timer_line()[:1]
+        if line:
+            return line.date
+        return fields.Date.context_today(self, self.date_started or fields.Datetime.now())
+
+    def _fse_hand_work_hours(self):
+        """The hours the order's technician entered by hand as work on the timer's day."""
+        self.ensure_one()
+        day = self._fse_timer_day()
+        return sum(
+            line.hours
+            for line in self.labor_line_ids
+            if not line.from_timer
+            and line.labor_type == "work"
+            and line.technician_id == self.technician_id
+            and line.date == day
+        )
+
     def _fse_complete_record_time(self):
-        """Phase 2: stop the timers and put their time, rounded up, on the technician's timer
-        labor line (created once, then updated: resuming after a reset adds to the same line)."""
+        """Phase 2: stop the timers and book what each adds (the labor rule,
+        _fse_timer_hours_to_add) on the technician's timer line: created when the timer adds
+        time, updated on a later completion (resuming after a reset adds to the same line),
+        removed when it adds nothing any more."""
         self.action_timer_pause()
         # The timer's labor line (from_timer, the order's technician) is the model's own record.
         Labor = self.env["fse.work.order.labor"].sudo()
-        new_lines = []
-        # Under a minute is no work (an order started and completed at once from a paper report).
-        for order in self.filtered(lambda o: o.timer_seconds >= 60 and o.technician_id):
-            step = order.company_id.fse_timer_rounding_minutes or 1
-            minutes = math.ceil(round(order.timer_seconds / 60, 6) / step) * step
-            line = order.labor_line_ids.filtered(
-                lambda ln, o=order: ln.from_timer and ln.technician_id == o.technician_id
-            )
+        new_lines, obsolete = [], Labor
+        for order in self.filtered("technician_id"):
+            hours = order._fse_timer_hours_to_add()
+            line = order._fse_timer_line().sudo()  # the timer's own line, see above
+            if not hours:
+                obsolete |= line
+                continue
+            obsolete |= line[1:]
             if line:
-                line[:1].sudo().hours = minutes / 60  # the timer's own line, see above
+                line[:1].hours = hours
             else:
                 new_lines.append(
                     {
                         "order_id": order.id,
                         "technician_id": order.technician_id.id,
-                        "hours": minutes / 60,
+                        "hours": hours,
                         "date_start": order.date_started,
                         "from_timer": True,
-                        "date": fields.Date.context_today(order, order.date_started),
+                        "date": order._fse_timer_day(),
                     }
                 )
+        obsolete.unlink()
         Labor.create(new_lines)
 
     def _fse_complete_consume_parts(self):
