@@ -6,7 +6,7 @@ from urllib.parse import quote as url_quote
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_duration
 
 TECHNICIAN_GROUP = "field_service_erp.group_fse_technician"
 DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
@@ -24,6 +24,9 @@ WORK_ORDER_TRANSITIONS = {
 }
 # Orders in these states are closed: their content can no longer change.
 LOCKED_STATES = ("done", "cancel")
+# Context key of a completion the user has confirmed (the wizard's Confirm, or an API caller
+# who knows): action_complete then no longer asks about the order's time.
+LABOR_CONFIRMED = "fse_labor_confirmed"
 
 
 class FseWorkOrder(models.Model):
@@ -750,6 +753,9 @@ class FseWorkOrder(models.Model):
     def action_complete(self):
         todo = self._fse_transition("complete")
         todo._fse_complete_check()
+        confirmation = todo._fse_complete_confirmation()
+        if confirmation:
+            return confirmation  # nothing is written until the user confirms
         # Time and parts are recorded before the order is closed (a done order is locked).
         todo._fse_complete_record_time()
         todo._fse_complete_consume_parts()
@@ -791,7 +797,75 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
-    # The labor rule and its parts, used by the time recorded below.
+    def _fse_complete_confirmation(self):
+        """Check phase, continued: the action of the wizard that asks the user to confirm the
+        time these orders record (see _fse_labor_notes), or None when nothing needs a second
+        look or the caller has confirmed (LABOR_CONFIRMED in the context). Writes nothing: over
+        the API, an unconfirmed call leaves the orders as they were."""
+        if self.env.context.get(LABOR_CONFIRMED) or not any(order._fse_labor_notes() for order in self):
+            return None
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Complete Work Order"),
+            "res_model": "fse.work.order.complete",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            # Confirming completes every order of the call, not only those asked about.
+            "context": {"default_order_ids": [Command.set(self.ids)]},
+        }
+
+    def _fse_labor_notes(self):
+        """What the user must confirm before this order is completed, one sentence each: it
+        would be completed without any labor although it expects some, or hand-entered work
+        and the timer both count time on the same day (and which one counts)."""
+        self.ensure_one()
+        to_add = self._fse_timer_hours_to_add()
+        if not to_add and not (self.labor_line_ids - self._fse_timer_line()):
+            if not self._fse_expects_labor():
+                return []
+            return [
+                self.env._(
+                    "%(name)s: no time is recorded (no labor line, and the timer adds nothing). "
+                    "It will be completed without labor.",
+                    name=self.name,
+                )
+            ]
+        timer, hand = self._fse_timer_rounded_hours(), self._fse_hand_work_hours()
+        if not (timer and hand):
+            return []
+        values = {
+            "name": self.name,
+            "day": fields.Date.to_string(self._fse_timer_day()),
+            "timer": format_duration(timer),
+            "hand": format_duration(hand),
+            "add": format_duration(to_add),
+            "total": format_duration(hand + to_add),
+        }
+        if not to_add:
+            return [
+                self.env._(
+                    "%(name)s: the hand-entered work of %(day)s (%(hand)s) covers the timer (%(timer)s). "
+                    "The hand-entered time counts and the timer adds nothing: %(total)s in all.",
+                    **values,
+                )
+            ]
+        return [
+            self.env._(
+                "%(name)s: the timer (%(timer)s) is longer than the hand-entered work of %(day)s (%(hand)s). "
+                "The timer counts: it adds %(add)s, %(total)s in all.",
+                **values,
+            )
+        ]
+
+    def _fse_expects_labor(self):
+        """Hook: whether this order is expected to record labor, so that completing it without
+        any asks for confirmation. Every order does here; billing expects it of billable
+        orders only."""
+        self.ensure_one()
+        return True
+
+    # The labor rule and its parts, used by the confirmation above and the time recorded below.
     def _fse_timer_hours_to_add(self):
         """The labor rule: what the timer adds to this order's labor on completion, so that
         time is counted once.
