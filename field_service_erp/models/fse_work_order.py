@@ -161,6 +161,13 @@ class FseWorkOrder(models.Model):
         help="What the timer will add to the labor when the order is completed: its time rounded up, "
         "less the technician's hand-entered work of the same day (labor is counted once).",
     )
+    no_labor = fields.Boolean(
+        string="Completed without Labor",
+        compute="_compute_no_labor",
+        store=True,
+        index=True,
+        help="Completed with no labor at all although the order was expected to record some.",
+    )
     fse_back_office = fields.Boolean(
         compute="_compute_fse_back_office", help="The current user plans and bills orders (a dispatcher)."
     )
@@ -425,6 +432,11 @@ class FseWorkOrder(models.Model):
     def _compute_timer_hours_to_add(self):
         for order in self:
             order.timer_hours_to_add = order._fse_timer_hours_to_add()
+
+    @api.depends("state", "labor_line_ids")
+    def _compute_no_labor(self):
+        for order in self:
+            order.no_labor = order.state == "done" and not order.labor_line_ids and order._fse_expects_labor()
 
     @api.depends("scheduled_end", "state")
     def _compute_is_overdue(self):
@@ -860,8 +872,8 @@ class FseWorkOrder(models.Model):
 
     def _fse_expects_labor(self):
         """Hook: whether this order is expected to record labor, so that completing it without
-        any asks for confirmation. Every order does here; billing expects it of billable
-        orders only."""
+        any asks for confirmation and flags it (no_labor). Every order does here; billing
+        expects it of billable orders only."""
         self.ensure_one()
         return True
 

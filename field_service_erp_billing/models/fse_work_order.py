@@ -645,7 +645,12 @@ class FseWorkOrder(models.Model):
         return True
 
     # ------------------------------------------------------------------ labor expected
-    # Completing an order without labor asks for confirmation only when its time would be billed.
+    # Completing an order without labor asks for confirmation and flags it (no_labor) only
+    # when its time would be billed.
     def _fse_expects_labor(self):
         self.ensure_one()
         return self.billable
+
+    @api.depends("billable")
+    def _compute_no_labor(self):
+        return super()._compute_no_labor()
