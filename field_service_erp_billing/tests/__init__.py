@@ -10,3 +10,4 @@ from . import test_accountant_access
 from . import test_cron_concurrency
 from . import test_api_json2
 from . import test_click_roles
+from . import test_labor_once
