@@ -26,7 +26,7 @@ class TestLaborCountedOnce(FseCommon):
     def _confirm(self, action, user=None):
         """Complete through the wizard `action` returned, as the client would (as `user`)."""
         self.assertEqual(action["res_model"], WIZARD)
-        Wizard = self.env[WIZARD].with_user(user or self.env.user).with_context(action["context"])
+        Wizard = self.env[WIZARD].with_user(user or self.env.user).with_context(**action["context"])
         wizard = Wizard.create({})
         return wizard, wizard.action_confirm()
 

@@ -30,7 +30,7 @@ class TestLaborOnceBilling(FseBillingCommon):
         with freeze_time("2026-03-02 08:15:00"):
             action = order.action_complete()
             self.assertEqual(action["res_model"], "fse.work.order.complete")
-            wizard = self.env[action["res_model"]].with_context(action["context"]).create({})
+            wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
             wizard.action_confirm()
         self.assertEqual(order.state, "done")
         invoice = order.action_create_invoices()
