@@ -19,6 +19,7 @@
         "views/fse_work_order_part_views.xml",
         "views/fse_work_order_labor_views.xml",
         "views/fse_work_order_views.xml",
+        "wizard/fse_work_order_complete_views.xml",
         "views/fse_contract_views.xml",
         "views/res_users_views.xml",
         "views/fse_team_views.xml",

@@ -8,7 +8,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_duration
 
 TECHNICIAN_GROUP = "field_service_erp.group_fse_technician"
 DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
@@ -26,6 +26,9 @@ WORK_ORDER_TRANSITIONS = {
 }
 # Orders in these states are closed: their content can no longer change.
 LOCKED_STATES = ("done", "cancel")
+# Context key of a completion the user has confirmed (the wizard's Confirm, or an API caller
+# who knows): action_complete then no longer asks about the order's time.
+LABOR_CONFIRMED = "fse_labor_confirmed"
 
 
 class FseWorkOrder(models.Model):
@@ -153,6 +156,20 @@ class FseWorkOrder(models.Model):
     timer_start = fields.Datetime(readonly=True, copy=False)
     timer_seconds = fields.Float(readonly=True, copy=False)
     timer_running = fields.Boolean(compute="_compute_timer_running")
+    timer_hours = fields.Float(compute="_compute_timer_hours", string="Timer", help="Time on the timer so far.")
+    timer_hours_to_add = fields.Float(
+        compute="_compute_timer_hours_to_add",
+        string="Timer Adds",
+        help="What the timer will add to the labor when the order is completed: its time rounded up, "
+        "less the technician's hand-entered work of the same day (labor is counted once).",
+    )
+    no_labor = fields.Boolean(
+        string="Completed without Labor",
+        compute="_compute_no_labor",
+        store=True,
+        index=True,
+        help="Completed with no labor at all although the order was expected to record some.",
+    )
     fse_back_office = fields.Boolean(
         compute="_compute_fse_back_office", help="The current user plans and bills orders (a dispatcher)."
     )
@@ -413,6 +430,33 @@ class FseWorkOrder(models.Model):
     def _compute_timer_running(self):
         for order in self:
             order.timer_running = bool(order.timer_start)
+
+    @api.depends("timer_start", "timer_seconds")
+    def _compute_timer_hours(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.timer_hours = order._fse_timer_seconds(now) / 3600
+
+    @api.depends(
+        "timer_start",
+        "timer_seconds",
+        "technician_id",
+        "date_started",
+        "company_id.fse_timer_rounding_minutes",
+        "labor_line_ids.hours",
+        "labor_line_ids.date",
+        "labor_line_ids.labor_type",
+        "labor_line_ids.technician_id",
+        "labor_line_ids.from_timer",
+    )
+    def _compute_timer_hours_to_add(self):
+        for order in self:
+            order.timer_hours_to_add = order._fse_timer_hours_to_add()
+
+    @api.depends("state", "labor_line_ids")
+    def _compute_no_labor(self):
+        for order in self:
+            order.no_labor = order.state == "done" and not order.labor_line_ids and order._fse_expects_labor()
 
     @api.depends("scheduled_end", "state")
     def _compute_is_overdue(self):
@@ -702,64 +746,6 @@ class FseWorkOrder(models.Model):
         )
         return True
 
-    def _fse_timer_to_labor(self):
-        """Stop the timers and put their time, rounded up, on the technician's timer labor line
-        (created once, then updated: resuming after a reset adds to the same line)."""
-        self.action_timer_pause()
-        # The timer's labor line (from_timer, the order's technician) is the model's own record.
-        Labor = self.env["fse.work.order.labor"].sudo()
-        new_lines = []
-        # Under a minute is no work (an order started and completed at once from a paper report).
-        for order in self.filtered(lambda o: o.timer_seconds >= 60 and o.technician_id):
-            step = order.company_id.fse_timer_rounding_minutes or 1
-            minutes = math.ceil(round(order.timer_seconds / 60, 6) / step) * step
-            line = order.labor_line_ids.filtered(
-                lambda ln, o=order: ln.from_timer and ln.technician_id == o.technician_id
-            )
-            if line:
-                line[:1].sudo().hours = minutes / 60  # the timer's own line, see above
-            else:
-                new_lines.append(
-                    {
-                        "order_id": order.id,
-                        "technician_id": order.technician_id.id,
-                        "hours": minutes / 60,
-                        "date_start": order.date_started,
-                        "from_timer": True,
-                        "date": fields.Date.context_today(order, order.date_started),
-                    }
-                )
-        Labor.create(new_lines)
-
-    def action_complete(self):
-        todo = self._fse_transition("complete")
-        todo._fse_require(
-            "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
-        )
-        todo._fse_check_before_complete()
-        # Time and parts are recorded before the order is closed (a done order is locked).
-        todo._fse_timer_to_labor()
-        todo.part_line_ids._fse_sync_stock()
-        now = fields.Datetime.now()
-        todo.filtered(lambda o: not o.date_started).write({"date_started": now})
-        todo.write({"state": "done", "date_done": now})
-        todo._fse_after_complete()
-        return True
-
-    def action_cancel(self):
-        todo = self._fse_transition("cancel")
-        todo.part_line_ids._fse_return_all()
-        todo._fse_before_reopen_or_cancel()
-        todo.write({"state": "cancel"})
-        return True
-
-    def action_reset_draft(self):
-        todo = self._fse_transition("reset_draft")
-        todo.part_line_ids._fse_return_all()
-        todo._fse_before_reopen_or_cancel()
-        todo.write({"state": "draft", "date_done": False})
-        return True
-
     def action_consume_parts(self):
         """Take the parts recorded so far out of stock now, during the job (the technician
         can do it as often as needed: only what is not consumed yet moves)."""
@@ -777,20 +763,48 @@ class FseWorkOrder(models.Model):
         self.part_line_ids._fse_sync_stock()
         return True
 
-    def action_view_moves(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Stock Moves of %s", self.name),
-            "res_model": "stock.move",
-            "view_mode": "list,form",
-            "domain": [("fse_work_order_id", "=", self.id)],
-            "context": {"create": False},
-        }
+    def action_cancel(self):
+        todo = self._fse_transition("cancel")
+        todo.part_line_ids._fse_return_all()
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "cancel"})
+        return True
 
-    # Hooks: other features (stock, billing, sign-off) extend these instead of the actions.
+    def action_reset_draft(self):
+        todo = self._fse_transition("reset_draft")
+        todo.part_line_ids._fse_return_all()
+        todo._fse_before_reopen_or_cancel()
+        todo.write({"state": "draft", "date_done": False})
+        return True
+
+    def _fse_before_reopen_or_cancel(self):
+        """Hook: called for orders about to be cancelled or reset to draft."""
+
+    # ------------------------------------------------------------------ completion
+    # action_complete reads top to bottom; its phases follow it here in the order it calls them.
+    def action_complete(self):
+        todo = self._fse_transition("complete")
+        todo._fse_complete_check()
+        confirmation = todo._fse_complete_confirmation()
+        if confirmation:
+            return confirmation  # nothing is written until the user confirms
+        # Time and parts are recorded before the order is closed (a done order is locked).
+        todo._fse_complete_record_time()
+        todo._fse_complete_consume_parts()
+        todo._fse_complete_close()
+        todo._fse_after_complete()
+        return True
+
+    def _fse_complete_check(self):
+        """Phase 1: raise if an order cannot be completed."""
+        self._fse_require(
+            "technician_id", self.env._("Assign a technician to work order %(name)s before completing it.")
+        )
+        self._fse_check_before_complete()
+
     def _fse_check_before_complete(self):
-        """Raise if the orders cannot be completed (checked after the state check)."""
+        """Hook of the check phase: raise if the orders cannot be completed (other features
+        extend it: checklist, signature)."""
         # Reading which order types need a signature is configuration, not the user's data:
         # technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
         signed_types = {
@@ -815,6 +829,182 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
+    def _fse_complete_confirmation(self):
+        """Check phase, continued: the action of the wizard that asks the user to confirm the
+        time these orders record (see _fse_labor_notes), or None when nothing needs a second
+        look or the caller has confirmed (LABOR_CONFIRMED in the context). Writes nothing: over
+        the API, an unconfirmed call leaves the orders as they were."""
+        if self.env.context.get(LABOR_CONFIRMED) or not any(order._fse_labor_notes() for order in self):
+            return None
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Complete Work Order"),
+            "res_model": "fse.work.order.complete",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            # Confirming completes every order of the call, not only those asked about.
+            "context": {"default_order_ids": [Command.set(self.ids)]},
+        }
+
+    def _fse_labor_notes(self):
+        """What the user must confirm before this order is completed, one sentence each: it
+        would be completed without any labor although it expects some, or hand-entered work
+        and the timer both count time on the same day (and which one counts)."""
+        self.ensure_one()
+        to_add = self._fse_timer_hours_to_add()
+        if not to_add and not (self.labor_line_ids - self._fse_timer_line()):
+            if not self._fse_expects_labor():
+                return []
+            return [
+                self.env._(
+                    "%(name)s: no time is recorded (no labor line, and the timer adds nothing). "
+                    "It will be completed without labor.",
+                    name=self.name,
+                )
+            ]
+        timer, hand = self._fse_timer_rounded_hours(), self._fse_hand_work_hours()
+        if not (timer and hand):
+            return []
+        values = {
+            "name": self.name,
+            "day": fields.Date.to_string(self._fse_timer_day()),
+            "timer": format_duration(timer),
+            "hand": format_duration(hand),
+            "add": format_duration(to_add),
+            "total": format_duration(hand + to_add),
+        }
+        if not to_add:
+            return [
+                self.env._(
+                    "%(name)s: the hand-entered work of %(day)s (%(hand)s) covers the timer (%(timer)s). "
+                    "The hand-entered time counts and the timer adds nothing: %(total)s in all.",
+                    **values,
+                )
+            ]
+        return [
+            self.env._(
+                "%(name)s: the timer (%(timer)s) is longer than the hand-entered work of %(day)s (%(hand)s). "
+                "The timer counts: it adds %(add)s, %(total)s in all.",
+                **values,
+            )
+        ]
+
+    def _fse_expects_labor(self):
+        """Hook: whether this order is expected to record labor, so that completing it without
+        any asks for confirmation and flags it (no_labor). Every order does here; billing
+        expects it of billable orders only."""
+        self.ensure_one()
+        return True
+
+    # The labor rule and its parts, used by the confirmation above and the time recorded below.
+    def _fse_timer_hours_to_add(self):
+        """The labor rule: what the timer adds to this order's labor on completion, so that
+        time is counted once.
+
+        The timer's time (pauses left out) is rounded up to the company's step; under a
+        minute it is no time. The order's technician's hand-entered *work* lines (not the
+        timer's own line, not travel, not other technicians' time) dated on the timer's day
+        count against it: the timer adds only what exceeds them, and nothing when that is
+        under a minute. The day's total is the longer of the two, never their sum: a hand
+        entry covering the timer's span replaces it rather than adding to it."""
+        self.ensure_one()
+        timer = self._fse_timer_rounded_hours()
+        if not timer:
+            return 0.0
+        extra = round(timer - self._fse_hand_work_hours(), 2)  # labor hours have 2 digits
+        return extra if extra * 60 >= 1 else 0.0
+
+    def _fse_timer_seconds(self, now=None):
+        """The timer's seconds so far, the running segment included."""
+        self.ensure_one()
+        seconds = self.timer_seconds
+        if self.timer_start:
+            seconds += ((now or fields.Datetime.now()) - self.timer_start).total_seconds()
+        return seconds
+
+    def _fse_timer_rounded_hours(self):
+        """The timer's time rounded up to the company's step; 0 under a minute (an order
+        started and completed at once from a paper report)."""
+        seconds = self._fse_timer_seconds()
+        if seconds < 60:
+            return 0.0
+        step = self.company_id.fse_timer_rounding_minutes or 1
+        return math.ceil(round(seconds / 60, 6) / step) * step / 60
+
+    def _fse_timer_line(self):
+        """The labor line the timer writes: the order's technician's, marked from_timer."""
+        self.ensure_one()
+        return self.labor_line_ids.filtered(lambda ln: ln.from_timer and ln.technician_id == self.technician_id)
+
+    def _fse_timer_day(self):
+        """The day the timer's time is booked on: its line's, once it has one, else the day
+        the work started."""
+        self.ensure_one()
+        line = self._fse_timer_line()[:1]
+        if line:
+            return line.date
+        return fields.Date.context_today(self, self.date_started or fields.Datetime.now())
+
+    def _fse_hand_work_hours(self):
+        """The hours the order's technician entered by hand as work on the timer's day."""
+        self.ensure_one()
+        day = self._fse_timer_day()
+        return sum(
+            line.hours
+            for line in self.labor_line_ids
+            if not line.from_timer
+            and line.labor_type == "work"
+            and line.technician_id == self.technician_id
+            and line.date == day
+        )
+
+    def _fse_complete_record_time(self):
+        """Phase 2: stop the timers and book what each adds (the labor rule,
+        _fse_timer_hours_to_add) on the technician's timer line: created when the timer adds
+        time, updated on a later completion (resuming after a reset adds to the same line),
+        removed when it adds nothing any more."""
+        self.action_timer_pause()
+        # The timer's labor line (from_timer, the order's technician) is the model's own record.
+        Labor = self.env["fse.work.order.labor"].sudo()
+        new_lines, obsolete = [], Labor
+        for order in self.filtered("technician_id"):
+            hours = order._fse_timer_hours_to_add()
+            line = order._fse_timer_line().sudo()  # the timer's own line, see above
+            if not hours:
+                obsolete |= line
+                continue
+            obsolete |= line[1:]
+            if line:
+                line[:1].hours = hours
+            else:
+                new_lines.append(
+                    {
+                        "order_id": order.id,
+                        "technician_id": order.technician_id.id,
+                        "hours": hours,
+                        "date_start": order.date_started,
+                        "from_timer": True,
+                        "date": order._fse_timer_day(),
+                    }
+                )
+        obsolete.unlink()
+        Labor.create(new_lines)
+
+    def _fse_complete_consume_parts(self):
+        """Phase 3: take the parts not consumed yet out of stock."""
+        self.part_line_ids._fse_sync_stock()
+
+    def _fse_complete_close(self):
+        """Phase 4: the order is done (and locked from here on)."""
+        now = fields.Datetime.now()
+        self.filtered(lambda o: not o.date_started).write({"date_started": now})
+        self.write({"state": "done", "date_done": now})
+
+    def _fse_after_complete(self):
+        """Phase 5, a hook: called once for all the orders just completed (billing extends it)."""
+
+    # ------------------------------------------------------------------ documents
     def action_send_report(self):
         """Open the e-mail to the customer with the service report attached."""
         self.ensure_one()
@@ -833,13 +1023,18 @@ class FseWorkOrder(models.Model):
             },
         }
 
-    def _fse_after_complete(self):
-        """Called once for all the orders just completed."""
-
-    def _fse_before_reopen_or_cancel(self):
-        """Called for orders about to be cancelled or reset to draft."""
-
     # ------------------------------------------------------------------ navigation
+    def action_view_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Stock Moves of %s", self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "domain": [("fse_work_order_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
     def action_view_installation(self):
         self.ensure_one()
         return {

@@ -59,8 +59,9 @@ class TestConcurrency(FseConcurrentCase):
     def test_two_technicians_take_the_last_unit(self):
         order_1, order_2 = self.order_ids
         first, second = self._in_parallel(
-            lambda env: env["fse.work.order"].browse(order_1).action_complete(),
-            lambda env: env["fse.work.order"].browse(order_2).action_complete(),
+            # Parts only, no time: the technicians have confirmed completing without labor.
+            lambda env: env["fse.work.order"].browse(order_1).with_context(fse_labor_confirmed=True).action_complete(),
+            lambda env: env["fse.work.order"].browse(order_2).with_context(fse_labor_confirmed=True).action_complete(),
             uids=self.techs,
         )
         self.assertIsNone(first)
@@ -75,7 +76,7 @@ class TestConcurrency(FseConcurrentCase):
         order_1 = self.order_ids[0]
 
         def complete(env):
-            return env["fse.work.order"].browse(order_1).action_complete()
+            return env["fse.work.order"].browse(order_1).with_context(fse_labor_confirmed=True).action_complete()
 
         # The same technician's phone sends the request twice.
         first, second = self._in_parallel(complete, complete, uids=(self.techs[0], self.techs[0]))

@@ -28,7 +28,7 @@ class TestSignoffAndReport(FseCommon):
         cls.customer.email = "service@test-customer.example.com"
 
     def test_signature_required_by_order_type(self):
-        order = self._order(order_type="installation")
+        order = self._order(order_type="installation", labor_line_ids=[self._labor(1.0, self.tech)])
         order.action_start()
         with self.assertRaisesRegex(UserError, "needs the customer's signature"):
             order.action_complete()
@@ -40,7 +40,7 @@ class TestSignoffAndReport(FseCommon):
         self.assertEqual(order.state, "done")
         self.assertTrue(order.signed_on)
         # A repair does not need one here.
-        repair = self._order(order_type="corrective")
+        repair = self._order(order_type="corrective", labor_line_ids=[self._labor(1.0, self.tech)])
         repair.action_start()
         repair.action_complete()
         self.assertEqual(repair.state, "done")
@@ -80,7 +80,7 @@ class TestSignoffAndReport(FseCommon):
         self.assertIn("data:image/png;base64", html)
 
     def test_send_report_by_email_in_one_tap(self):
-        order = self._order()
+        order = self._order(labor_line_ids=[self._labor(1.0, self.tech)])
         order.action_start()
         order.action_complete()
         action = order.action_send_report()

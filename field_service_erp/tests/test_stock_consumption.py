@@ -8,11 +8,13 @@ from .common import FseCommon
 
 class FseStockCommon(FseCommon):
     """Tech A has a van with filters, a belt, a serial-numbered valve and a lot of sensors;
-    the warehouse has more filters."""
+    the warehouse has more filters. These jobs are about parts: they record no time, which
+    their technicians have confirmed (the confirmation key in the environment's context)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, fse_labor_confirmed=True))
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.wh_stock = cls.warehouse.lot_stock_id
         cls.tech.action_fse_create_van()

@@ -91,3 +91,41 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertEqual(order.move_ids.state, "done")
         self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
         self.assertEqual(serial.location_id, customer.property_stock_customer)
+
+    def test_phone_timer_beside_typed_time_asks_which_counts(self):
+        """Half an hour on the timer, 1:30 typed for the same day: the phone form shows that
+        the timer adds nothing, Complete asks first, and 1:30 is what is recorded."""
+        tech = new_test_user(
+            self.env,
+            login="phone_labor_tech",
+            password="phone_labor_tech_pw",
+            name="Phone Labor Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        self.env["fse.checklist.item"].search([]).active = False
+        customer = self.env["res.partner"].create({"name": "Labor Bakery", "is_company": True})
+        now = fields.Datetime.now()
+        order = self.env["fse.work.order"].create(
+            {
+                "partner_id": customer.id,
+                "technician_id": tech.id,
+                "scheduled_start": now,
+                "scheduled_end": now + timedelta(hours=1),
+                "labor_line_ids": [
+                    Command.create(
+                        {
+                            "technician_id": tech.id,
+                            "hours": 1.5,
+                            "date": fields.Date.context_today(tech.with_user(tech)),
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_start()
+        order.timer_start = now - timedelta(minutes=30)  # the job started half an hour ago
+        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone_labor", login="phone_labor_tech")
+        self.assertEqual(order.state, "done")
+        self.assertRecordValues(order.labor_line_ids, [{"hours": 1.5, "from_timer": False}])
+        self.assertFalse(order.no_labor)

@@ -77,7 +77,7 @@ class TestWorkOrderLifecycle(FseCommon):
         self.assertEqual(order.state, "scheduled")
 
     def test_double_click_complete_is_a_no_op(self):
-        order = self._order()
+        order = self._order(labor_line_ids=[self._labor(1.0, self.tech)])
         order.action_start()
         order.action_complete()
         first_done = order.date_done
@@ -192,7 +192,11 @@ class TestWorkTimer(FseCommon):
         with freeze_time("2026-03-02 08:00:00"):
             order.action_start()
         with freeze_time("2026-03-02 08:00:40"):
-            order.action_complete()
+            action = order.action_complete()
+            # No time at all: the technician is asked first, then completes without labor.
+            self.assertEqual(action["res_model"], "fse.work.order.complete")
+            order.with_context(fse_labor_confirmed=True).action_complete()
+        self.assertEqual(order.state, "done")
         self.assertFalse(order.labor_line_ids)
 
     def test_timer_after_reset_updates_the_same_line(self):
@@ -279,7 +283,7 @@ class TestChecklist(FseCommon):
         )
 
     def test_required_checks_block_completion(self):
-        order = self._order(order_type="corrective")
+        order = self._order(order_type="corrective", labor_line_ids=[self._labor(1.0, self.tech)])
         self.assertEqual(order.check_ids.mapped("name"), ["Lock-out / tag-out done", "Area cleaned"])
         order.with_user(self.tech).action_start()
         with self.assertRaisesRegex(UserError, "tick the required check 'Lock-out / tag-out done'"):

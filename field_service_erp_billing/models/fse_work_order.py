@@ -367,3 +367,14 @@ class FseWorkOrder(models.Model):
             _logger.info("Work orders %s busy elsewhere: invoicing them in a later run", skipped)
             retrigger_later(self.env, "field_service_erp_billing.ir_cron_fse_create_invoices")
         return True
+
+    # ------------------------------------------------------------------ labor expected
+    # Completing an order without labor asks for confirmation and flags it (no_labor) only
+    # when its time would be billed.
+    def _fse_expects_labor(self):
+        self.ensure_one()
+        return self.billable
+
+    @api.depends("billable")
+    def _compute_no_labor(self):
+        return super()._compute_no_labor()

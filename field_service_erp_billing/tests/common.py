@@ -45,5 +45,6 @@ class FseBillingCommon(FseCommon):
             lines["part_line_ids"] = [Command.create({"product_id": cls.filter.id, "quantity": parts})]
         order = cls._order(**lines, **vals)
         order.action_start()
-        order.action_complete()
+        # Parts only (hours=0) is on purpose: completed without labor, confirmed.
+        order.with_context(fse_labor_confirmed=not hours).action_complete()
         return order

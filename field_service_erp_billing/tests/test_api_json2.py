@@ -15,6 +15,8 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.field_service_erp.models.fse_work_order import LABOR_CONFIRMED
+
 from .common import FseBillingCommon
 
 ACCESS_ERROR = ("odoo.exceptions.AccessError", 403)
@@ -627,6 +629,16 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 ACCESS_ERROR,
                 "fse.contract",
             ),
+            # The completion wizard is no way to another technician's order.
+            (
+                "complete another's order through the wizard",
+                "fse.work.order.complete",
+                "create",
+                None,
+                {"vals_list": [{"order_ids": [Command.set(order_b.ids)]}]},
+                ACCESS_ERROR,
+                "fse.work.order",
+            ),
         ]
 
     def test_technician_attacks_over_json2(self):
@@ -657,6 +669,27 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         self.assertEqual(self.van_transfer.state, "done")
         # 5 + 2 received, 3 used by the three orders of the van.
         self.assertEqual(self.van_quant.quantity, 4)
+
+    def test_technician_completing_without_labor_is_asked_first_over_json2(self):
+        """Complete on a billable job with no time at all: unconfirmed, the call returns the
+        confirmation wizard and the database does not move; confirmed, the job is done."""
+        key = self.keys[self.tech]
+        order = self._order()
+        order.action_start()
+        self.orders = self.orders | order
+        before = self._snapshot()
+        status, body = self._json2(key, "fse.work.order", "action_complete", ids=order.ids)
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["res_model"], body["target"]), ("fse.work.order.complete", "new"))
+        self.assertEqual(self._snapshot(), before)
+        self.assertRecordValues(order, [{"state": "in_progress", "timer_running": True, "no_labor": False}])
+        status, body = self._json2(
+            key, "fse.work.order", "action_complete", ids=order.ids, context={LABOR_CONFIRMED: True}
+        )
+        self.assertEqual((status, body), (200, True))
+        self.env.invalidate_all()
+        self.assertRecordValues(order, [{"state": "done", "no_labor": True}])
+        self.assertFalse(order.labor_line_ids)
 
     def test_technician_cannot_tamper_with_a_prepared_van_transfer(self):
         """Odoo lets every internal user write move lines; a technician who changes those of a

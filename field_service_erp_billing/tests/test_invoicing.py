@@ -291,7 +291,7 @@ class TestInvoicing(FseBillingCommon):
         self.company.income_account_id = False  # no company-wide fallback either
         bad = self._order(part_line_ids=[Command.create({"product_id": no_income.id, "quantity": 1})])
         bad.action_start()
-        bad.action_complete()
+        bad.with_context(fse_labor_confirmed=True).action_complete()  # parts only, on purpose
         with self.assertRaisesRegex(UserError, f"Work order {bad.name}: Gasket has no income account"):
             bad.action_create_invoices()
         company_b = self.env["res.company"].create({"name": "Service B"})
