@@ -8,7 +8,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
 
 from .fse_cron_retry import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, note_conflict, retrigger_later
 
@@ -30,7 +29,7 @@ class FseContract(models.Model):
 
     _name = "fse.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -267,28 +266,6 @@ class FseContract(models.Model):
             )
         self._fse_lock()
         return self.filtered(lambda c: c.state != target or action == "renew")
-
-    def _fse_lock(self, skip_locked=False):
-        """Lock the contract rows for this transaction: two people, or a person and a scheduled
-        action (renewal, billing), acting on one contract serialize here, and the second one
-        sees what the first committed (or is retried by the server on a serialization error).
-
-        A person's click waits for the lock. Scheduled actions pass `skip_locked`: contracts
-        another transaction holds are left out (to be retried later) instead of waited for,
-        and the contracts actually locked are returned. Either way, a contract changed by a
-        transaction committed since this one started raises a serialization failure."""
-        if not self:
-            return self
-        query = "SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE"
-        if skip_locked:
-            query += " SKIP LOCKED"
-        self.env.cr.execute(SQL(query, self.ids), log_exceptions=False)
-        locked = self
-        if skip_locked:
-            ids = {row[0] for row in self.env.cr.fetchall()}
-            locked = self.filtered(lambda c: c.id in ids)
-        self.invalidate_recordset()
-        return locked
 
     def action_confirm(self):
         todo = self._fse_transition("confirm")

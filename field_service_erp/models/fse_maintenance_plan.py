@@ -33,7 +33,9 @@ class FseMaintenancePlan(models.Model):
 
     _name = "fse.maintenance.plan"
     _description = "Preventive Maintenance Plan"
-    _inherit = ["fse.write.policy"]
+    _inherit = ["fse.write.policy", "fse.row.lock"]
+    # Creating a visit of a plan (its foreign key) need not wait for a run generating the plan.
+    _fse_lock_no_key = True
     _order = "next_date, id"
     _check_company_auto = True
 
@@ -247,7 +249,7 @@ class FseMaintenancePlan(models.Model):
             done = self.browse()
             try:
                 with self.env.cr.savepoint():
-                    locked = plans._fse_lock_skip_locked()
+                    locked = plans._fse_lock(skip_locked=True)
                     orders = locked._fse_generate_orders(today)
                 skipped.extend((plans - locked).ids)
                 done, created = locked, created + len(orders)
@@ -263,21 +265,6 @@ class FseMaintenancePlan(models.Model):
             _logger.info("Plans %s busy elsewhere: generating their visits in a later run", skipped)
             retrigger_later(self.env, "field_service_erp.ir_cron_fse_generate_preventive_orders")
         return created
-
-    def _fse_lock_skip_locked(self):
-        """Lock these plans for this transaction; plans another run is processing are left out."""
-        if not self:
-            return self
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM fse_maintenance_plan WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
-                self.ids,
-            ),
-            log_exceptions=False,
-        )
-        locked = self.browse(row[0] for row in self.env.cr.fetchall())
-        locked.invalidate_recordset(["next_occurrence", "next_date"])
-        return locked
 
     def _fse_existing_occurrences(self, from_occurrence):
         """{(plan id, machine id): highest occurrence} of the visits already created from
@@ -377,7 +364,7 @@ class FseMaintenancePlan(models.Model):
     def action_generate_now(self):
         """Button: create this plan's visits due within the horizon now."""
         self.check_access("write")  # the back office's: technicians only read plans
-        self._fse_lock_skip_locked()._fse_generate_orders(fields.Date.context_today(self))
+        self._fse_lock(skip_locked=True)._fse_generate_orders(fields.Date.context_today(self))
         return True
 
 

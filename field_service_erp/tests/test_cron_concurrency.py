@@ -190,7 +190,7 @@ class TestPlanCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
 
     def test_cron_retries_a_batch_changed_under_it(self):
         Plan = type(self._env_call(lambda env: env["fse.maintenance.plan"]))
-        changing, changed = self._changed_under_the_run(Plan, "_fse_lock_skip_locked", "fse_maintenance_plan")
+        changing, changed = self._changed_under_the_run(Plan, "_fse_lock", "fse_maintenance_plan")
         with changing:
             (run,) = self._in_threads(self._cron())
         self.assertEqual(changed, self.plan_ids[:1], "the first batch met a serialization failure")

@@ -585,14 +585,7 @@ class FseWorkOrder(models.Model):
         def lock(orders):
             """The orders locked for this transaction with their contracts, leaving out (into
             `skipped`) those another transaction holds."""
-            self.env.cr.execute(
-                "SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
-                [orders.ids],
-                log_exceptions=False,
-            )
-            ids = {row[0] for row in self.env.cr.fetchall()}
-            locked = orders.filtered(lambda o: o.id in ids)
-            locked.invalidate_recordset(["state", "invoice_status"])
+            locked = orders._fse_lock(skip_locked=True)
             # The run's own lock on the orders' contracts (their allowances), whoever runs it.
             contracts = locked.contract_id.sudo()._fse_lock(skip_locked=True)
             locked = locked.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
