@@ -12,3 +12,4 @@ from . import test_reports
 from . import test_write_policy
 from . import test_back_office_policy
 from . import test_cron_concurrency
+from . import test_batch_runner
