@@ -101,7 +101,7 @@ class TestBatchRunner(CronConcurrencyMixin, FseConcurrentCase):
         def process(plans):
             self._mark(plans)  # undone with the batch when it fails
             if bad in plans.ids:
-                raise UserError("no technician for this plan")
+                raise UserError(plans.env._("no technician for this plan"))
             return plans
 
         def on_failure(plan, error):
@@ -120,7 +120,7 @@ class TestBatchRunner(CronConcurrencyMixin, FseConcurrentCase):
 
         def process(plans):
             if bad in plans.ids:
-                raise UserError("refused")
+                raise UserError(plans.env._("refused"))
             return self._mark(plans)
 
         def on_failure(plan, error):

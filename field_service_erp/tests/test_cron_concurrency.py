@@ -205,7 +205,7 @@ class TestPlanCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
 
         def refusing_generate(records, today):
             if bad in records.ids:
-                raise UserError("no team for this plan")
+                raise UserError(records.env._("no team for this plan"))
             return generate(records, today)
 
         with patch.object(Plan, "_fse_generate_orders", refusing_generate):

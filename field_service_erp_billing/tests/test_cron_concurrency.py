@@ -135,7 +135,7 @@ class TestContractCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
 
         def refusing_bill(records, today=None):
             if bad in records.ids:
-                raise UserError("no income account")
+                raise UserError(records.env._("no income account"))
             return bill(records, today)
 
         with patch.object(Contract, "_fse_bill_due_periods", refusing_bill):
@@ -288,7 +288,7 @@ class TestOrderCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
 
         def refusing_create_invoices(records):
             if bad in records.ids:
-                raise UserError("no income account")
+                raise UserError(records.env._("no income account"))
             return create_invoices(records)
 
         def run(env):
