@@ -27,8 +27,8 @@ class FseRowLock(models.AbstractModel):
         """Lock these rows for this transaction and return the records locked: two people,
         or a person and a scheduled action, acting on the same record serialize here, and
         the second one sees what the first one committed (or is retried by the server on a
-        serialization error). The cache of the locked records is invalidated, so they are
-        read again as the lock found them.
+        serialization error). The cached columns of the locked rows are invalidated, so they
+        are read again as the lock found them.
 
         A person's click waits for the lock and gets every record back. Scheduled actions
         pass `skip_locked`: the records another transaction holds are left out (to be
@@ -50,7 +50,9 @@ class FseRowLock(models.AbstractModel):
         if skip_locked:
             ids = {row[0] for row in self.env.cr.fetchall()}
             locked = self.browse([id_ for id_ in self._ids if id_ in ids])
-        locked.invalidate_recordset()
+        # The row's own columns: what the lock reads again. Lines and other related records
+        # are rows of their own tables (and their own locks); their cache is kept.
+        locked.invalidate_recordset([name for name, field in self._fields.items() if field.column_type and field.store])
         return locked
 
     @api.model
