@@ -131,11 +131,13 @@ class FseRowLock(models.AbstractModel):
         remaining = self.search_count(todo())
         Cron._commit_progress(remaining=remaining)
         while remaining:
-            batch = self.search(todo(), limit=batch_size, order=order)
+            has_company = "company_id" in self._fields
+            # The companies come with the search (no query of their own before the lock).
+            batch = self.search_fetch(todo(), ["company_id"] if has_company else [], limit=batch_size, order=order)
             if not batch:
                 break
             company = None
-            if "company_id" in self._fields:
+            if has_company:
                 company = batch[0].company_id
                 batch = batch.filtered(lambda r, c=company: r.company_id == c)
             try:
