@@ -7,6 +7,7 @@ from . import stock_move
 from . import stock_picking
 from . import stock_warehouse
 from . import fse_write_policy
+from . import fse_row_lock
 from . import fse_installation
 from . import fse_checklist_item
 from . import fse_work_order_check

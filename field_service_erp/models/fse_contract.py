@@ -8,9 +8,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
-
-from .fse_cron_retry import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, note_conflict, retrigger_later
 
 _logger = logging.getLogger(__name__)
 
@@ -30,7 +27,7 @@ class FseContract(models.Model):
 
     _name = "fse.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -268,28 +265,6 @@ class FseContract(models.Model):
         self._fse_lock()
         return self.filtered(lambda c: c.state != target or action == "renew")
 
-    def _fse_lock(self, skip_locked=False):
-        """Lock the contract rows for this transaction: two people, or a person and a scheduled
-        action (renewal, billing), acting on one contract serialize here, and the second one
-        sees what the first committed (or is retried by the server on a serialization error).
-
-        A person's click waits for the lock. Scheduled actions pass `skip_locked`: contracts
-        another transaction holds are left out (to be retried later) instead of waited for,
-        and the contracts actually locked are returned. Either way, a contract changed by a
-        transaction committed since this one started raises a serialization failure."""
-        if not self:
-            return self
-        query = "SELECT id FROM fse_contract WHERE id = ANY(%s) FOR UPDATE"
-        if skip_locked:
-            query += " SKIP LOCKED"
-        self.env.cr.execute(SQL(query, self.ids), log_exceptions=False)
-        locked = self
-        if skip_locked:
-            ids = {row[0] for row in self.env.cr.fetchall()}
-            locked = self.filtered(lambda c: c.id in ids)
-        self.invalidate_recordset()
-        return locked
-
     def action_confirm(self):
         todo = self._fse_transition("confirm")
         for contract in todo:
@@ -375,43 +350,22 @@ class FseContract(models.Model):
     @api.model
     def _cron_contract_lifecycle(self, batch_size=200, domain=None):
         """Renew (auto-renew) or expire running contracts whose term is over (all of them, or
-        those in `domain`), in batches. Beside other runs and people's clicks, as the
-        invoicing runs: contracts held elsewhere are skipped and the run goes on, a batch
-        changed under it is read again, and the run schedules itself again for what it
-        skipped."""
+        those in `domain`), in batches, with the batch runner (`_fse_run_batches`) as the
+        invoicing runs: beside other runs and people's clicks, contracts held elsewhere are
+        skipped and the run goes on, a batch changed under it is read again, and the run
+        schedules itself again for what it skipped. A contract that cannot be renewed (a
+        UserError) is logged and left out; the others are renewed or expired."""
         today = fields.Date.context_today(self)
         ended = Domain("state", "=", "running") & Domain("date_end", "<", today)
         if domain:
             ended &= Domain(domain)
-        skipped, conflicts = [], defaultdict(int)
-
-        def todo():
-            return ended & Domain("id", "not in", skipped)
-
-        remaining = self.search_count(todo())
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        while remaining:
-            contracts = self.search(todo(), limit=batch_size)
-            if not contracts:
-                break
-            done = self.browse()
-            try:
-                with self.env.cr.savepoint():
-                    locked = contracts._fse_lock(skip_locked=True)
-                    locked._fse_renew_or_expire(today)
-                skipped.extend((contracts - locked).ids)
-                done = locked
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
-                # Nothing of the batch is kept; the next transaction reads it afresh.
-                self.env.invalidate_all()
-                note_conflict(contracts, conflicts, skipped)
-                _logger.info("Contracts %s changed while renewing them (%s), retrying", contracts.ids, error.pgcode)
-            remaining = self.search_count(todo())
-            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
-                break
-        if skipped:
-            _logger.info("Contracts %s busy elsewhere: renewing or expiring them in a later run", skipped)
-            retrigger_later(self.env, "field_service_erp.ir_cron_fse_contract_lifecycle")
+        self._fse_run_batches(
+            ended,
+            lambda contracts: contracts._fse_renew_or_expire(today),
+            batch_size=batch_size,
+            cron_xmlid="field_service_erp.ir_cron_fse_contract_lifecycle",
+            order="company_id, date_end, id",
+        )
         return True
 
     def _fse_renew_or_expire(self, today):

@@ -1,6 +1,5 @@
 import logging
 import math
-from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -9,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
-
-from .fse_cron_retry import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, note_conflict, retrigger_later
 
 _logger = logging.getLogger(__name__)
 
@@ -22,9 +19,6 @@ INTERVAL_STEP = {
     "week": lambda n: relativedelta(weeks=n),
     "month": lambda n: relativedelta(months=n),
 }
-# Scheduled generation beside other runs and people's clicks: how many times a batch whose
-# plans changed under it is read again before they are left for a later run, and how soon
-# that later run comes.
 
 
 class FseMaintenancePlan(models.Model):
@@ -33,7 +27,9 @@ class FseMaintenancePlan(models.Model):
 
     _name = "fse.maintenance.plan"
     _description = "Preventive Maintenance Plan"
-    _inherit = ["fse.write.policy"]
+    _inherit = ["fse.write.policy", "fse.row.lock"]
+    # Creating a visit of a plan (its foreign key) need not wait for a run generating the plan.
+    _fse_lock_no_key = True
     _order = "next_date, id"
     _check_company_auto = True
 
@@ -222,62 +218,27 @@ class FseMaintenancePlan(models.Model):
     def _cron_generate_orders(self, batch_size=500, domain=None):
         """Create the preventive visits due within the horizon (of all plans, or of those in
         `domain`), plan batch by plan batch, committing each: a crash loses nothing done, and
-        a re-run never creates a visit twice.
+        a re-run never creates a visit twice. Returns the number of visits created.
 
-        Safe beside other runs and people's clicks: plans another transaction holds are
-        skipped, not waited for, and the run goes on with the next plans; a batch whose plans
-        changed since it was read is undone and read again (a few times, then its plans are
-        skipped). The run schedules itself again shortly for the plans it skipped."""
+        Safe beside other runs and people's clicks (the batch runner, `_fse_run_batches`):
+        plans another transaction holds are skipped, not waited for, and the run goes on with
+        the next plans; a batch whose plans changed since it was read is undone and read
+        again (a few times, then its plans are skipped). The run schedules itself again
+        shortly for the plans it skipped. A plan whose visits cannot be created (a
+        UserError) is logged and left out; the other plans' visits are created."""
         today = fields.Date.context_today(self)
         due = self._fse_horizon_domain(today)
         if domain:
             due &= Domain(domain)
-        skipped, conflicts = [], defaultdict(int)
-
-        def todo():
-            return due & Domain("id", "not in", skipped)
-
-        remaining = self.search_count(todo())
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        created = 0
-        while remaining:
-            plans = self.search(todo(), limit=batch_size)
-            if not plans:
-                break
-            done = self.browse()
-            try:
-                with self.env.cr.savepoint():
-                    locked = plans._fse_lock_skip_locked()
-                    orders = locked._fse_generate_orders(today)
-                skipped.extend((plans - locked).ids)
-                done, created = locked, created + len(orders)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
-                # Nothing of the batch is kept; the next transaction reads it afresh.
-                self.env.invalidate_all()
-                note_conflict(plans, conflicts, skipped)
-                _logger.info("Plans %s changed while generating their visits (%s), retrying", plans.ids, error.pgcode)
-            remaining = self.search_count(todo())
-            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
-                break
-        if skipped:
-            _logger.info("Plans %s busy elsewhere: generating their visits in a later run", skipped)
-            retrigger_later(self.env, "field_service_erp.ir_cron_fse_generate_preventive_orders")
-        return created
-
-    def _fse_lock_skip_locked(self):
-        """Lock these plans for this transaction; plans another run is processing are left out."""
-        if not self:
-            return self
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM fse_maintenance_plan WHERE id = ANY(%s) FOR NO KEY UPDATE SKIP LOCKED",
-                self.ids,
-            ),
-            log_exceptions=False,
+        orders = self._fse_run_batches(
+            due,
+            lambda plans: plans._fse_generate_orders(today),
+            batch_size=batch_size,
+            cron_xmlid="field_service_erp.ir_cron_fse_generate_preventive_orders",
+            # Per company, the most urgent plans first.
+            order="company_id, next_date, id",
         )
-        locked = self.browse(row[0] for row in self.env.cr.fetchall())
-        locked.invalidate_recordset(["next_occurrence", "next_date"])
-        return locked
+        return len(orders) if orders else 0
 
     def _fse_existing_occurrences(self, from_occurrence):
         """{(plan id, machine id): highest occurrence} of the visits already created from
@@ -377,7 +338,7 @@ class FseMaintenancePlan(models.Model):
     def action_generate_now(self):
         """Button: create this plan's visits due within the horizon now."""
         self.check_access("write")  # the back office's: technicians only read plans
-        self._fse_lock_skip_locked()._fse_generate_orders(fields.Date.context_today(self))
+        self._fse_lock(skip_locked=True)._fse_generate_orders(fields.Date.context_today(self))
         return True
 
 

@@ -34,7 +34,7 @@ LABOR_CONFIRMED = "fse_labor_confirmed"
 class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 
@@ -686,18 +686,6 @@ class FseWorkOrder(models.Model):
         if not self.env.user.has_group(group):
             raise AccessError(self.env._("Only a dispatcher can do this on work orders."))
         self.check_access("write")
-
-    def _fse_lock(self):
-        """Lock the order rows for this transaction: two concurrent clicks on the same
-        order serialize here, and the second one sees what the first one committed
-        (or is retried by the server on a serialization error)."""
-        if self:
-            # A serialization failure here is expected under concurrency and retried by the
-            # server, so it is not logged as an error.
-            self.env.cr.execute(
-                "SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE", [self.ids], log_exceptions=False
-            )
-            self.invalidate_recordset(["state"])
 
     def _fse_require(self, field_name, message):
         missing = self.filtered(lambda o: not o[field_name])

@@ -11,6 +11,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.service.model import retrying
 from odoo.tests import tagged
@@ -190,12 +191,29 @@ class TestPlanCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
 
     def test_cron_retries_a_batch_changed_under_it(self):
         Plan = type(self._env_call(lambda env: env["fse.maintenance.plan"]))
-        changing, changed = self._changed_under_the_run(Plan, "_fse_lock_skip_locked", "fse_maintenance_plan")
+        changing, changed = self._changed_under_the_run(Plan, "_fse_lock", "fse_maintenance_plan")
         with changing:
             (run,) = self._in_threads(self._cron())
         self.assertEqual(changed, self.plan_ids[:1], "the first batch met a serialization failure")
         self.assertEqual(run, 6 * self.visits_due, f"the run read the batch again and went on: {run!r}")
         self.assertEqual(set(self._visits().values()), {(self.visits_due, self.visits_due)}, "each visit once")
+
+    def test_a_plan_in_error_does_not_stop_the_run(self):
+        bad = self.plan_ids[0]
+        Plan = type(self._env_call(lambda env: env["fse.maintenance.plan"]))
+        generate = Plan._fse_generate_orders
+
+        def refusing_generate(records, today):
+            if bad in records.ids:
+                raise UserError(records.env._("no team for this plan"))
+            return generate(records, today)
+
+        with patch.object(Plan, "_fse_generate_orders", refusing_generate):
+            (run,) = self._in_threads(self._cron())
+        self.assertEqual(run, 5 * self.visits_due, f"the other plans' visits are created: {run!r}")
+        visits = self._visits()
+        self.assertEqual(visits[bad], (0, 0))
+        self.assertEqual({visits[i] for i in self.plan_ids[1:]}, {(self.visits_due, self.visits_due)})
 
     def test_two_runs_and_a_click_create_each_visit_once(self):
         triggers_before = self._forget_new_triggers(PLAN_CRON)

@@ -9,12 +9,6 @@ from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
-from odoo.addons.field_service_erp.models.fse_cron_retry import (
-    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
-    note_conflict,
-    retrigger_later,
-)
-
 _logger = logging.getLogger(__name__)
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -499,51 +493,24 @@ class FseContract(models.Model):
     def _cron_create_invoices(self, batch_size=100, today=None, domain=None):
         """Invoice the due periods of all contracts (or of those in `domain`), batch by batch,
         committing each batch: a crash loses nothing done and a re-run finishes the job.
+        Returns the invoices created.
 
-        Safe beside other runs and people's clicks: a contract another transaction holds (a
-        concurrent run, a person invoicing it) is skipped, not waited for; a batch whose
-        contracts changed since it was read is undone and read again (a few times, then its
-        contracts are skipped). The run goes on with the other contracts and schedules
-        itself again shortly for the skipped ones; whoever bills a period first bills it
-        alone (the contract lock and the unique period index)."""
+        Safe beside other runs and people's clicks (the batch runner, `_fse_run_batches`): a
+        contract another transaction holds (a concurrent run, a person invoicing it) is
+        skipped, not waited for; a batch whose contracts changed since it was read is undone
+        and read again (a few times, then its contracts are skipped). The run goes on with
+        the other contracts and schedules itself again shortly for the skipped ones; whoever
+        bills a period first bills it alone (the contract lock and the unique period index).
+        A contract that cannot be invoiced (a UserError) is logged and left for a person;
+        the other contracts of its batch are invoiced."""
         today = today or fields.Date.context_today(self)
         due = Domain("next_invoice_date", "<=", today) | Domain("fse_adjust_from", "!=", False)
         if domain:
             due &= Domain(domain)
-        failed, skipped, conflicts = [], [], defaultdict(int)
-
-        def todo():
-            return due & Domain("id", "not in", failed + skipped)
-
-        remaining = self.search_count(todo())
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        invoices = self.env["account.move"]
-        while remaining:
-            batch = self.search(todo(), limit=batch_size, order="company_id, id")
-            if not batch:
-                break
-            batch = batch.filtered(lambda c, company=batch[0].company_id: c.company_id == company)
-            billed = locked = self.browse()
-            try:
-                with self.env.cr.savepoint():
-                    locked = batch._fse_lock(skip_locked=True)
-                    new_invoices = locked.with_company(batch.company_id)._fse_bill_due_periods(today)
-                skipped.extend((batch - locked).ids)
-                billed, invoices = locked, invoices | new_invoices
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
-                # Nothing of the batch is kept; the next transaction reads it afresh.
-                self.env.invalidate_all()
-                note_conflict(batch, conflicts, skipped)
-                _logger.info("Contracts %s changed while being invoiced (%s), retrying", batch.ids, error.pgcode)
-            except UserError as error:
-                self.env.invalidate_all()
-                failed.extend(locked.ids)
-                skipped.extend((batch - locked).ids)
-                _logger.warning("Contracts %s not invoiced: %s", locked.mapped("name"), error)
-            remaining = self.search_count(todo())
-            if not self.env["ir.cron"]._commit_progress(len(billed), remaining=remaining):
-                break
-        if skipped:
-            _logger.info("Contracts %s busy elsewhere: invoicing them in a later run", skipped)
-            retrigger_later(self.env, "field_service_erp_billing.ir_cron_fse_contract_invoices")
-        return invoices
+        invoices = self._fse_run_batches(
+            due,
+            lambda contracts: contracts._fse_bill_due_periods(today),
+            batch_size=batch_size,
+            cron_xmlid="field_service_erp_billing.ir_cron_fse_contract_invoices",
+        )
+        return invoices or self.env["account.move"]

@@ -1,16 +1,8 @@
-import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.field_service_erp.models.fse_cron_retry import (
-    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
-    note_conflict,
-    retrigger_later,
-)
-
-_logger = logging.getLogger(__name__)
 # The order's billing decisions, which the back office may review on a done order until it is invoiced.
 ORDER_BILLING_FIELDS = {"billable", "billing_approved", "customer_ref", "invoice_partner_id", "analytic_distribution"}
 
@@ -258,6 +250,7 @@ class FseWorkOrder(models.Model):
             done_before=fields.Date.add(fields.Date.today(), days=1),
             domain=[("fse_invoice_queued", "=", True)],
             on_failure=lambda order, error: order._fse_invoicing_failed(error),
+            cron_xmlid="field_service_erp_billing.ir_cron_fse_invoice_queued",
         )
         self.search([("fse_invoice_queued", "=", True), ("invoice_status", "!=", "to_invoice")])._fse_write_system(
             {"fse_invoice_queued": False}
@@ -280,17 +273,17 @@ class FseWorkOrder(models.Model):
         )
 
     @api.model
-    def _cron_create_invoices(self, batch_size=100, done_before=None, domain=None, on_failure=None):
+    def _cron_create_invoices(self, batch_size=100, done_before=None, domain=None, on_failure=None, cron_xmlid=None):
         """Invoice done orders (done before `done_before`, default today; of those in `domain`
         if given) in batches, committing after each one: a crash loses at most a batch, and a
         re-run finishes the job. An order that cannot be invoiced (missing account, ...) is
-        logged and left for a person.
+        logged, given to `on_failure(order, error)` if given, and left for a person.
 
-        Safe beside other runs and people's clicks: an order, or the contract whose allowances
-        it uses, that another transaction holds is skipped, not waited for; a batch whose rows
-        changed since it was read is undone and read again (a few times, then its orders are
-        skipped). The run goes on with the other orders and schedules itself again shortly
-        for the skipped ones."""
+        Safe beside other runs and people's clicks (the batch runner, `_fse_run_batches`): an
+        order, or the contract whose allowances it uses, that another transaction holds is
+        skipped, not waited for; a batch whose rows changed since it was read is undone and
+        read again (a few times, then its orders are skipped). The run goes on with the other
+        orders and schedules itself again shortly for the skipped ones."""
         from odoo.fields import Domain
 
         to_invoice = Domain("invoice_status", "=", "to_invoice") & Domain(
@@ -298,74 +291,21 @@ class FseWorkOrder(models.Model):
         )
         if domain:
             to_invoice &= Domain(domain)
-        failed, skipped, conflicts = [], [], defaultdict(int)
 
-        def todo():
-            return to_invoice & Domain("id", "not in", failed + skipped)
+        def lock_contracts(orders):
+            """The run's own lock on the orders' contracts (their allowances), whoever runs it:
+            the orders whose contract another transaction holds are left out."""
+            contracts = orders.contract_id.sudo()._fse_lock(skip_locked=True)
+            return orders.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
 
-        def lock(orders):
-            """The orders locked for this transaction with their contracts, leaving out (into
-            `skipped`) those another transaction holds."""
-            self.env.cr.execute(
-                "SELECT id FROM fse_work_order WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED",
-                [orders.ids],
-                log_exceptions=False,
-            )
-            ids = {row[0] for row in self.env.cr.fetchall()}
-            locked = orders.filtered(lambda o: o.id in ids)
-            locked.invalidate_recordset(["state", "invoice_status"])
-            # The run's own lock on the orders' contracts (their allowances), whoever runs it.
-            contracts = locked.contract_id.sudo()._fse_lock(skip_locked=True)
-            locked = locked.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
-            skipped.extend((orders - locked).ids)
-            return locked
-
-        def invoice(orders):
-            """Invoice what of `orders` can be locked, in a savepoint: on a concurrent change,
-            nothing of it is kept and the orders are read again by the next transaction."""
-            try:
-                with self.env.cr.savepoint():
-                    locked = lock(orders)
-                    locked.with_company(orders.company_id).action_create_invoices()
-                return locked
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
-                self.env.invalidate_all()
-                note_conflict(orders, conflicts, skipped)
-                _logger.info("Work orders %s changed while being invoiced (%s), retrying", orders.ids, error.pgcode)
-                return self.browse()
-
-        remaining = self.search_count(todo())
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        while remaining:
-            batch = self.search(todo(), limit=batch_size, order="company_id, id")
-            if not batch:
-                break
-            batch = batch.filtered(lambda o, c=batch[0].company_id: o.company_id == c)
-            skipped_before = len(skipped)
-            try:
-                done = invoice(batch)
-            except UserError:
-                # One order spoils the batch: redo it order by order, keeping each success.
-                self.env.invalidate_all()
-                del skipped[skipped_before:]
-                done = self.browse()
-                for order in batch:
-                    try:
-                        done |= invoice(order)
-                        self.env["ir.cron"]._commit_progress()
-                    except UserError as error:
-                        self.env.invalidate_all()
-                        failed.append(order.id)
-                        _logger.warning("Work order %s not invoiced: %s", order.name, error)
-                        if on_failure:
-                            on_failure(order, error)
-                            self.env["ir.cron"]._commit_progress()
-            remaining = self.search_count(todo())
-            if not self.env["ir.cron"]._commit_progress(len(done), remaining=remaining):
-                break
-        if skipped:
-            _logger.info("Work orders %s busy elsewhere: invoicing them in a later run", skipped)
-            retrigger_later(self.env, "field_service_erp_billing.ir_cron_fse_create_invoices")
+        self._fse_run_batches(
+            to_invoice,
+            lambda orders: orders.action_create_invoices(),
+            batch_size=batch_size,
+            cron_xmlid=cron_xmlid or "field_service_erp_billing.ir_cron_fse_create_invoices",
+            lock=lock_contracts,
+            on_failure=on_failure,
+        )
         return True
 
     # ------------------------------------------------------------------ labor expected

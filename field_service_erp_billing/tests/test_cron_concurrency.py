@@ -127,6 +127,26 @@ class TestContractCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
         self.assertEqual(len(run), 6 * self.periods_due, "the run read the batch again and went on")
         self.assertEqual(set(self._billed().values()), {(self.periods_due,) * 3}, "every period billed once")
 
+    def test_a_contract_that_cannot_be_invoiced_leaves_its_batch_invoiced(self):
+        bad = self.contract_ids[1]  # in the first batch, with the first contract
+        triggers_before = self._forget_new_triggers(CONTRACT_CRON)
+        Contract = type(self._env_call(lambda env: env["fse.contract"]))
+        bill = Contract._fse_bill_due_periods
+
+        def refusing_bill(records, today=None):
+            if bad in records.ids:
+                raise UserError(records.env._("no income account"))
+            return bill(records, today)
+
+        with patch.object(Contract, "_fse_bill_due_periods", refusing_bill):
+            (run,) = self._in_threads(self._cron())
+        self.assertIsInstance(run, list, f"the run failed: {run!r}")
+        billed = self._billed()
+        for contract_id in self.contract_ids:
+            expected = (0, 0, 0) if contract_id == bad else (self.periods_due,) * 3
+            self.assertEqual(billed[contract_id], expected, "only the contract in error is left for a person")
+        self.assertFalse(self._trigger_ids(CONTRACT_CRON) - triggers_before, "an error is not retried by a later run")
+
     def test_two_runs_and_a_click_bill_every_period_once(self):
         triggers_before = self._forget_new_triggers(CONTRACT_CRON)
         Contract = type(self._env_call(lambda env: env["fse.contract"]))
@@ -259,6 +279,35 @@ class TestOrderCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
         for billing in self._billing().values():
             self._assert_invoiced_once(billing)
         self.assertEqual(self._trigger_ids(ORDER_CRON) - triggers_before, new_triggers, "nothing left to retry")
+
+    def test_an_order_that_cannot_be_invoiced_is_reported(self):
+        bad = self.order_ids[2]
+        Order = type(self._env_call(lambda env: env["fse.work.order"]))
+        create_invoices = Order.action_create_invoices
+        failures = []
+
+        def refusing_create_invoices(records):
+            if bad in records.ids:
+                raise UserError(records.env._("no income account"))
+            return create_invoices(records)
+
+        def run(env):
+            tomorrow = fields.Date.today() + timedelta(days=1)
+            return env["fse.work.order"]._cron_create_invoices(
+                batch_size=2,
+                done_before=tomorrow,
+                domain=[("id", "in", self.order_ids)],
+                on_failure=lambda order, error: failures.append((order.id, str(error))),
+            )
+
+        with patch.object(Order, "action_create_invoices", refusing_create_invoices):
+            (result,) = self._in_threads(run)
+        self.assertIs(result, True, f"the run failed: {result!r}")
+        self.assertEqual(failures, [(bad, "no income account")])
+        billing = self._billing()
+        self.assertEqual(billing[bad][:2], ("to_invoice", 0))
+        for order_id in set(self.order_ids) - {bad}:
+            self._assert_invoiced_once(billing[order_id])
 
     def test_two_runs_and_a_click_invoice_each_order_once(self):
         triggers_before = self._forget_new_triggers(ORDER_CRON)
