@@ -12,7 +12,8 @@ class ResCompany(models.Model):
     )
     fse_invoice_on_completion = fields.Boolean(
         string="Invoice on Completion",
-        help="Create the draft invoice as soon as a billable work order is completed.",
+        help="Completing a billable work order queues its draft invoice; a scheduled action creates it "
+        "shortly after. If that fails, the work order gets an Invoicing Failed activity.",
     )
     fse_invoice_requires_approval = fields.Boolean(
         string="Approve Before Invoicing",
