@@ -193,7 +193,7 @@ def invoice_shots(browser, url, db, out):
         f"{url}/odoo/action-account.action_move_out_invoice_type/{invoice}",
         os.path.join(out, "invoice-covered-form.png"),
         DESKTOP,
-        wait=8,
+        wait=15,
     )
     if not shutil.which("pdftoppm"):
         print("skipped invoice-covered-pdf.png: pdftoppm not found (Debian: apt-get install poppler-utils)")
