@@ -240,11 +240,6 @@ class FseWorkOrder(models.Model):
     def _cron_invoice_queued(self, batch_size=100):
         """Invoice the orders completed with Invoice on Completion, whatever their day. An
         order that cannot be invoiced gets an activity for the billing team with the reason."""
-        queued = self.search([("fse_invoice_queued", "=", True)])
-        # Whatever happens to them below, they leave the queue: one try, then a person.
-        done_or_failed = queued.filtered(lambda o: o.invoice_status != "to_invoice")
-        done_or_failed._fse_write_system({"fse_invoice_queued": False})
-        self.env["ir.cron"]._commit_progress()
         self._cron_create_invoices(
             batch_size=batch_size,
             done_before=fields.Date.add(fields.Date.today(), days=1),
@@ -252,6 +247,8 @@ class FseWorkOrder(models.Model):
             on_failure=lambda order, error: order._fse_invoicing_failed(error),
             cron_xmlid="field_service_erp_billing.ir_cron_fse_invoice_queued",
         )
+        # Invoiced here or meanwhile by hand, or with nothing left to bill: out of the queue (the
+        # failed ones left it in _fse_invoicing_failed; the busy ones stay for the next run).
         self.search([("fse_invoice_queued", "=", True), ("invoice_status", "!=", "to_invoice")])._fse_write_system(
             {"fse_invoice_queued": False}
         )
@@ -295,6 +292,8 @@ class FseWorkOrder(models.Model):
         def lock_contracts(orders):
             """The run's own lock on the orders' contracts (their allowances), whoever runs it:
             the orders whose contract another transaction holds are left out."""
+            # sudo: locking the contracts' rows is the run's own bookkeeping, whoever runs it
+            # (a dispatcher invoicing may not write contracts).
             contracts = orders.contract_id.sudo()._fse_lock(skip_locked=True)
             return orders.filtered(lambda o: not o.contract_id or o.contract_id in contracts)
 
