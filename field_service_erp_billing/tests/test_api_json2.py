@@ -56,6 +56,9 @@ ORDER_FIELDS = [
     "invoice_partner_id",
     "customer_ref",
     "invoice_status",
+    "fse_invoice_queued",
+    "no_labor",
+    "service_date",
 ]
 PART_FIELDS = [
     "order_id",
@@ -67,6 +70,7 @@ PART_FIELDS = [
     "billable",
     "coverage_percent",
     "coverage_reason",
+    "coverage_kind",
 ]
 LABOR_FIELDS = ["order_id", "technician_id", "hours", "from_timer", "billable", "coverage_percent"]
 CONTRACT_FIELDS = [
@@ -372,6 +376,24 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 {"vals": {"coverage_percent": 100, "coverage_reason": "Warranty"}},
                 ACCESS_ERROR,
                 dispatcher_only,
+            ),
+            (
+                "forged coverage kind (out of the contract's allowances)",
+                "fse.work.order.part",
+                "write",
+                part.ids,
+                {"vals": {"coverage_kind": "manual"}},
+                ACCESS_ERROR,
+                dispatcher_only,
+            ),
+            (
+                "invoicing queued by hand",
+                "fse.work.order",
+                "write",
+                order.ids,
+                {"vals": {"fse_invoice_queued": True}},
+                ACCESS_ERROR,
+                system,
             ),
             (
                 "labor not billed",
