@@ -35,6 +35,10 @@
         "demo/fse_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "field_service_erp/static/src/fields/*",
+            "field_service_erp/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "field_service_erp/static/tests/tours/*.js",
         ],

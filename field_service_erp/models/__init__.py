@@ -20,3 +20,4 @@ from . import fse_maintenance_plan
 from . import fse_maintenance_plan_part
 from . import fse_meter_reading
 from . import fse_team
+from . import ir_http

@@ -144,6 +144,12 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # My Day's sections: late jobs first, then today's, then the next ones.
+    day_bucket = fields.Selection(
+        [("overdue", "Overdue"), ("today", "Today"), ("next", "Next")],
+        compute="_compute_day_bucket",
+        string="When",
+    )
     # Scanning on the phone (camera, through the many2one_barcode widget): a serial or lot
     # scanned adds that part; a product barcode adds one more of the product.
     scan_lot_id = fields.Many2one("stock.lot", string="Scan Serial/Lot", store=False)
@@ -466,6 +472,20 @@ class FseWorkOrder(models.Model):
                 order.scheduled_end and order.scheduled_end < now and order.state not in LOCKED_STATES
             )
 
+    @api.depends("scheduled_start", "scheduled_end", "state")
+    @api.depends_context("tz")
+    def _compute_day_bucket(self):
+        today = fields.Date.context_today(self)
+        for order in self:
+            if order.is_overdue:
+                order.day_bucket = "overdue"
+            elif order.state == "in_progress" or (
+                order.scheduled_start and fields.Datetime.context_timestamp(self, order.scheduled_start).date() <= today
+            ):
+                order.day_bucket = "today"
+            else:
+                order.day_bucket = "next"
+
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
@@ -495,10 +515,12 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
-    @api.constrains("signed_by")
+    @api.constrains("signed_by", "signature")
     def _check_signer_name(self):
+        """A signature names its signer: a blank name is refused, and so is a signature
+        without a name (the report says who signed)."""
         for order in self:
-            if order.signed_by and not order.signed_by.strip():
+            if (order.signed_by and not order.signed_by.strip()) or (order.signature and not order.signed_by):
                 raise ValidationError(
                     self.env._("Work order %(name)s: write the name of the person who signs.", name=order.name)
                 )

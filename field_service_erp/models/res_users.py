@@ -76,8 +76,12 @@ class ResUsers(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("My Van: %s", van.display_name) if van else self.env._("My Van"),
             "res_model": "stock.quant",
-            "view_mode": "list",
-            "views": [(self.env.ref("field_service_erp.view_stock_quant_list_fse_van").id, "list")],
+            "view_mode": "list,kanban",
+            "views": [
+                (self.env.ref("field_service_erp.view_stock_quant_list_fse_van").id, "list"),
+                (self.env.ref("field_service_erp.view_stock_quant_kanban_fse_van").id, "kanban"),
+            ],
+            "mobile_view_mode": "kanban",  # cards on a phone, the list on a desktop
             "domain": [("location_id", "child_of", van.id)] if van else [("id", "in", [])],
             "context": {"create": False, "edit": False, "delete": False},
         }

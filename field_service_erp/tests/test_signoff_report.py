@@ -1,6 +1,6 @@
 import base64
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -32,10 +32,16 @@ class TestSignoffAndReport(FseCommon):
         order.action_start()
         with self.assertRaisesRegex(UserError, "needs the customer's signature"):
             order.action_complete()
-        order.signature = SIGNATURE
+        # A signature without the signer's name is refused when it is written.
+        with self.assertRaises(ValidationError) as refused:
+            order.with_user(self.tech).write({"signature": SIGNATURE})
+        self.assertIn("write the name of the person who signs", str(refused.exception))
+        self.assertFalse(order.signature)
+        # A name without a signature does not complete the job either.
+        order.with_user(self.tech).write({"signed_by": "Jane Customer"})
         with self.assertRaisesRegex(UserError, "signature and name"):
             order.action_complete()
-        order.with_user(self.tech).write({"signed_by": "Jane Customer"})
+        order.with_user(self.tech).write({"signature": SIGNATURE})
         order.with_user(self.tech).action_complete()
         self.assertEqual(order.state, "done")
         self.assertTrue(order.signed_on)

@@ -75,6 +75,7 @@ class TestTechnicianPhoneTour(HttpCase):
                 "order_type": "installation",
                 "scheduled_start": "2026-03-02 08:00:00",
                 "scheduled_end": "2026-03-02 10:00:00",
+                "check_ids": [Command.create({"name": "Door seal tested", "required": True})],
             }
         )
         order.action_schedule()
@@ -87,10 +88,13 @@ class TestTechnicianPhoneTour(HttpCase):
         # Just over a minute of work, rounded up to the company's 15 minutes.
         self.assertRecordValues(order.labor_line_ids, [{"technician_id": tech.id, "hours": 0.25, "from_timer": True}])
         self.assertTrue(order.signature)
-        self.assertRecordValues(order.part_line_ids, [{"product_id": valve.id, "lot_id": serial.id, "quantity": 1}])
-        self.assertEqual(order.move_ids.state, "done")
+        self.assertRecordValues(
+            order.part_line_ids, [{"product_id": valve.id, "lot_id": serial.id, "quantity": 1, "qty_consumed": 1}]
+        )
+        self.assertEqual(set(order.move_ids.mapped("state")), {"done"})
         self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
         self.assertEqual(serial.location_id, customer.property_stock_customer)
+        self.assertRecordValues(order.check_ids, [{"done": True, "done_by_id": tech.id}])
 
     def test_phone_timer_beside_typed_time_asks_which_counts(self):
         """Half an hour on the timer, 1:30 typed for the same day: the phone form shows that
@@ -129,3 +133,59 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertEqual(order.state, "done")
         self.assertRecordValues(order.labor_line_ids, [{"hours": 1.5, "from_timer": False}])
         self.assertFalse(order.no_labor)
+
+
+@tagged("post_install", "-at_install")
+class TestTechnicianNarrowPhoneTour(HttpCase):
+    """At 360 px: My Day puts the late job first, every tab of the job fits, lines are
+    cards, and a labor line typed in its dialog is saved once."""
+
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_narrow_phone_pages_fit_and_lines_are_cards(self):
+        tech = new_test_user(
+            self.env,
+            login="narrow_tech",
+            password="narrow_tech_pw",
+            name="Narrow Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        tech.action_fse_create_van()
+        gasket = self.env["product.product"].create(
+            {
+                "name": "Narrow Gasket With A Long Name For A Small Screen",
+                "is_storable": True,
+                "default_code": "NRW-GSK-0001",
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(gasket, tech.fse_van_location_id, 5)
+        now = fields.Datetime.now()
+        late = self.env["fse.work.order"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Narrow Late Bakery"}).id,
+                "technician_id": tech.id,
+                "scheduled_start": now - timedelta(days=1, hours=2),
+                "scheduled_end": now - timedelta(days=1),
+            }
+        )
+        late.action_schedule()
+        order = self.env["fse.work.order"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Narrow Bakery", "is_company": True}).id,
+                "technician_id": tech.id,
+                "scheduled_start": now,
+                "scheduled_end": now + timedelta(hours=2),
+                "part_line_ids": [Command.create({"product_id": gasket.id, "quantity": 2})],
+                "check_ids": [Command.create({"name": "Oven door closes tight"})],
+            }
+        )
+        order.action_start()
+        self.assertEqual((late.day_bucket, order.day_bucket), ("overdue", "today"))
+        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_narrow", login="narrow_tech")
+        self.assertRecordValues(
+            order.labor_line_ids, [{"technician_id": tech.id, "hours": 1.25, "name": "Checked the oven door"}]
+        )
+        self.assertEqual(order.state, "in_progress")
+        self.assertRecordValues(order.part_line_ids, [{"product_id": gasket.id, "quantity": 2}])

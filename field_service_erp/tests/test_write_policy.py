@@ -36,6 +36,7 @@ class TestWritePolicy(FseStockCommon):
         )
         cls.check = cls.env["fse.work.order.check"].create({"order_id": cls.order.id, "name": "Test the valve"})
         cls.order.action_start()
+        cls.order.signed_by = "Jane Customer"  # a signature needs its signer's name
         cls.part = cls.order.part_line_ids
         cls.labor = cls.order.labor_line_ids
         cls.reading = cls.env["fse.meter.reading"].create(
@@ -201,7 +202,7 @@ class TestWritePolicy(FseStockCommon):
             self.order.with_user(self.tech).write({"signed_by": "   "})
         self.assertFalse(self.part.lot_id)
         self.assertFalse(self.part.replaced_component_id)
-        self.assertFalse(self.order.signed_by)
+        self.assertEqual(self.order.signed_by, "Jane Customer")  # the blank name was refused
 
 
 def models_magic():

@@ -1,19 +1,5 @@
 import { registry } from "@web/core/registry";
-
-// Nothing may be wider than the phone: the page, the form and the dialog only scroll down.
-function assertNoSidewaysScroll() {
-    const scrollers = [
-        document.scrollingElement,
-        ...document.querySelectorAll(".o_action_manager, .o_content, .o_form_view, .modal-body"),
-    ];
-    for (const el of scrollers) {
-        if (el.scrollWidth > el.clientWidth + 1) {
-            throw new Error(
-                `${el.className || el.tagName} scrolls sideways: ${el.scrollWidth}px wide in ${el.clientWidth}px`
-            );
-        }
-    }
-}
+import { assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // On a phone: the timer has run half an hour on a job where the technician already typed
 // 1:30; the form shows what the timer will add (nothing), Complete says which time counts.

@@ -1,0 +1,108 @@
+import { registry } from "@web/core/registry";
+import { assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
+
+// At 360 px, the narrowest common phone: every page a technician opens fits the width,
+// lines are cards, and a labor line is entered in its own dialog.
+function tab(name) {
+    return [
+        {
+            content: `${name} tab`,
+            trigger: `.o_notebook .nav-link:contains('${name}')`,
+            run: "click",
+        },
+        {
+            content: `${name} fits the phone`,
+            trigger: `.o_notebook .nav-link.active:contains('${name}')`,
+            run: assertNoSidewaysScroll,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("fse_technician_narrow", {
+    steps: () => [
+        {
+            content: "My Day: overdue first, then today",
+            trigger: ".o_kanban_record:first:contains('Overdue'):contains('Narrow Late Bakery')",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Today's job comes next",
+            trigger: ".o_kanban_record:contains('Today'):contains('Narrow Bakery')",
+            run: "click",
+        },
+        {
+            content: "The running job fits the phone",
+            trigger: ".o_fse_timer_box .o_fse_timer_clock",
+            run: assertNoSidewaysScroll,
+        },
+        ...tab("Job"),
+        ...tab("Parts"),
+        {
+            content: "Parts are cards, not a table",
+            trigger: "div[name='part_line_ids'] .o_kanban_record:contains('Narrow Gasket With A Long Name For A Small Screen')",
+            run() {
+                if (document.querySelector("div[name='part_line_ids'] table")) {
+                    throw new Error("the part lines are a table on the phone");
+                }
+                assertNoSidewaysScroll();
+            },
+        },
+        {
+            content: "Open the part's card",
+            trigger: "div[name='part_line_ids'] .o_kanban_record:contains('Narrow Gasket')",
+            run: "click",
+        },
+        {
+            content: "The part's dialog fits",
+            trigger: ".modal div[name='quantity']",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Close it",
+            trigger: ".modal .o_form_button_cancel, .modal .btn-close",
+            run: "click",
+        },
+        ...tab("Checklist"),
+        ...tab("Sign-off"),
+        ...tab("Labor"),
+        {
+            content: "Add a labor line",
+            trigger: "div[name='labor_line_ids'] .o-kanban-button-new, div[name='labor_line_ids'] button:contains('Add')",
+            run: "click",
+        },
+        {
+            content: "The labor line has its own dialog",
+            trigger: ".modal div[name='hours'] input",
+            run: "edit 1:15",
+        },
+        {
+            content: "What was done",
+            trigger: ".modal div[name='name'] input",
+            run: "edit Checked the oven door",
+        },
+        {
+            content: "The dialog fits",
+            trigger: ".modal div[name='name'] input",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Save the line",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The labor line is a card",
+            trigger: "div[name='labor_line_ids'] .o_kanban_record:contains('Checked the oven door')",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Save the order",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved, .o_form_view:not(:has(.o_form_button_save:visible))",
+        },
+    ],
+});

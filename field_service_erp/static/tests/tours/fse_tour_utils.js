@@ -1,0 +1,45 @@
+// Shared steps of the technician's phone tours.
+
+/**
+ * Nothing may be wider than the phone: the page, the form, dialogs and every x2many
+ * container (parts, labor, checklist, photos) only scroll down.
+ */
+export function assertNoSidewaysScroll() {
+    const page = document.scrollingElement;
+    if (page.scrollWidth > window.innerWidth) {
+        throw new Error(`the page scrolls sideways: ${page.scrollWidth}px wide in ${window.innerWidth}px`);
+    }
+    const scrollers = document.querySelectorAll(
+        ".o_action_manager, .o_content, .o_form_view, .o_kanban_view, .modal-body, .o_field_x2many, .o_notebook"
+    );
+    for (const el of scrollers) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            throw new Error(
+                `${el.className || el.tagName} scrolls sideways: ${el.scrollWidth}px wide in ${el.clientWidth}px`
+            );
+        }
+    }
+}
+
+/** Draw a stroke on the signature pad of the open dialog, as a finger would. */
+export function drawSignature() {
+    const canvas = document.querySelector(".modal canvas");
+    const box = canvas.getBoundingClientRect();
+    const at = (x, y, buttons) => ({
+        bubbles: true,
+        cancelable: true,
+        isPrimary: true,
+        pointerId: 1,
+        pointerType: "touch",
+        button: 0,
+        buttons,
+        pressure: 0.5,
+        clientX: box.left + x,
+        clientY: box.top + y,
+    });
+    canvas.dispatchEvent(new PointerEvent("pointerdown", at(20, 40, 1)));
+    for (let i = 1; i <= 12; i++) {
+        canvas.dispatchEvent(new PointerEvent("pointermove", at(20 + i * 15, 40 + (i % 2) * 25, 1)));
+    }
+    canvas.dispatchEvent(new PointerEvent("pointerup", at(200, 50, 0)));
+}

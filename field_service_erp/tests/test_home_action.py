@@ -1,0 +1,28 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestHomeAction(HttpCase):
+    """Where the web client opens after login: technicians on My Day, everybody else where
+    Odoo sends them, and a home action set on a user always wins."""
+
+    def _home_action(self, login):
+        self.authenticate(login, login)
+        response = self.url_open(
+            "/web/session/get_session_info",
+            data='{"jsonrpc": "2.0", "method": "call", "params": {}}',
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["result"]["home_action_id"]
+
+    def test_technicians_land_on_my_day(self):
+        my_day = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        new_test_user(self.env, login="home_tech", groups="field_service_erp.group_fse_technician")
+        new_test_user(self.env, login="home_dispatcher", groups="field_service_erp.group_fse_dispatcher")
+        own = new_test_user(self.env, login="home_tech_own", groups="field_service_erp.group_fse_technician")
+        own.action_id = self.env.ref("field_service_erp.action_fse_work_order_mine").id
+        new_test_user(self.env, login="home_stock", groups="stock.group_stock_user")
+        self.assertEqual(self._home_action("home_tech"), my_day.id)
+        self.assertFalse(self._home_action("home_dispatcher"))
+        self.assertEqual(self._home_action("home_tech_own"), own.action_id.id)
+        self.assertFalse(self._home_action("home_stock"))
