@@ -21,4 +21,9 @@ class FsePdfCase(HttpCase):
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         result = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
-        return result.stdout.decode()
+        text = result.stdout.decode()
+        self.assertTrue(
+            text.strip(),
+            "The PDF holds no text: with Debian's wkhtmltopdf, install the Carlito font (fonts-crosextra-carlito)",
+        )
+        return text
