@@ -205,7 +205,7 @@ def invoice_shots(browser, url, db, out):
         pdf = os.path.join(folder, "invoice.pdf")
         with open(pdf, "wb") as file:
             file.write(urllib.request.urlopen(request).read())
-        # The first A4 page at 100 dpi, from the address to the totals.
+        # The first A4 page at 100 dpi, from the letterhead to the footer (Debian's wkhtmltopdf).
         prefix = os.path.join(out, "invoice-covered-pdf")
         subprocess.run(
             [
@@ -219,11 +219,11 @@ def invoice_shots(browser, url, db, out):
                 "-x",
                 "0",
                 "-y",
-                "220",
+                "40",
                 "-W",
                 "827",
                 "-H",
-                "640",
+                "820",
                 pdf,
                 prefix,
             ],

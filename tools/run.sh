@@ -8,7 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # One venv for running and testing, so the two commands never disagree on versions.
 fse_setup requirements-test.txt
 # PDF reports (the service report) need wkhtmltopdf; without it Odoo shows their HTML version.
-fse_apt_install wkhtmltopdf
+# With Debian's build, Carlito keeps our reports' text searchable (docs/admin-guide.md, PDF reports).
+fse_apt_install wkhtmltopdf fonts-crosextra-carlito
 DB="${FSE_DB:-field_service_demo}"
 PORT="${FSE_PORT:-8069}"
 MODULES="field_service_erp,field_service_erp_billing"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the whole Field Service ERP test suite on a fresh database:
 #   tools/test.sh [extra pytest arguments, e.g. -k lifecycle]
-# Sets up everything it needs (venv, PostgreSQL, Chromium for browser tours), installs
-# the add-ons in a new database, runs the suite through pytest-odoo with an HTTP server
-# (so browser tours run), and prints one closing line "summary: N passed, N failed, N skipped".
+# Sets up everything it needs (venv, PostgreSQL, Chromium for browser tours, wkhtmltopdf and
+# pdftotext for the PDF report tests), installs the add-ons in a new database, runs the suite
+# through pytest-odoo with an HTTP server (so browser tours and PDF reports work), and prints
+# one closing line "summary: N passed, N failed, N skipped".
 # It fails on any failed test, any skipped test, zero tests, an install error, or an
 # ERROR/CRITICAL line logged by Odoo.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -15,6 +16,15 @@ command -v chromium >/dev/null || command -v google-chrome >/dev/null \
     || fse_die "Chromium is needed for the browser tours: install it (Debian: apt-get install chromium)."
 python -c "import websocket" 2>/dev/null \
     || fse_die "The Python package websocket-client is needed for the browser tours (it is in requirements-test.txt)."
+# PDF tests print real PDFs and read their text back: wkhtmltopdf (Debian's, unless one is
+# already installed, e.g. Odoo's patched build), pdftotext, and the Carlito font that keeps
+# the text of our reports text with Debian's wkhtmltopdf (docs/admin-guide.md, PDF reports).
+command -v wkhtmltopdf >/dev/null || fse_apt_install wkhtmltopdf
+fse_apt_install poppler-utils fonts-crosextra-carlito
+command -v wkhtmltopdf >/dev/null \
+    || fse_die "wkhtmltopdf is needed for the PDF report tests: install it (Debian: apt-get install wkhtmltopdf)."
+command -v pdftotext >/dev/null \
+    || fse_die "pdftotext is needed for the PDF report tests: install it (Debian: apt-get install poppler-utils)."
 
 if [ "${FSE_SKIP_LINT:-0}" != 1 ]; then
     "$FSE_ROOT/tools/lint.sh"

@@ -1,4 +1,5 @@
 from . import res_company
+from . import ir_actions_report
 from . import res_config_settings
 from . import product_template
 from . import res_users

@@ -6,6 +6,7 @@ from . import test_concurrency
 from . import test_tours
 from . import test_home_action
 from . import test_signoff_report
+from . import test_report_pdf
 from . import test_contract
 from . import test_maintenance_plan
 from . import test_portal

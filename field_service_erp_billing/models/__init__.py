@@ -5,6 +5,7 @@ from . import fse_billing_engine
 from . import fse_billable_line_mixin
 from . import account_move
 from . import account_move_line
+from . import ir_actions_report
 from . import fse_work_order_labor
 from . import fse_work_order_part
 from . import fse_work_order

@@ -11,5 +11,6 @@ from . import test_cron_concurrency
 from . import test_api_json2
 from . import test_click_roles
 from . import test_invoice_display
+from . import test_invoice_pdf
 from . import test_labor_once
 from . import test_billing_engine
