@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
+import { assertNoSidewaysScroll, assertTouchTargets } from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // At 360 px, the narrowest common phone: every page a technician opens fits the width,
 // lines are cards, and a labor line is entered in its own dialog.
@@ -31,9 +31,14 @@ registry.category("web_tour.tours").add("fse_technician_narrow", {
             run: "click",
         },
         {
-            content: "The running job fits the phone",
+            content: "The running job fits the phone; its buttons and tabs are thumb-sized",
             trigger: ".o_fse_timer_box .o_fse_timer_clock",
-            run: assertNoSidewaysScroll,
+            run() {
+                assertNoSidewaysScroll();
+                assertTouchTargets(".o_statusbar_buttons .btn");
+                assertTouchTargets(".o_fse_timer_box .btn");
+                assertTouchTargets(".o_notebook .nav-link");
+            },
         },
         ...tab("Job"),
         ...tab("Parts"),
@@ -45,6 +50,7 @@ registry.category("web_tour.tours").add("fse_technician_narrow", {
                     throw new Error("the part lines are a table on the phone");
                 }
                 assertNoSidewaysScroll();
+                assertTouchTargets("div[name='part_line_ids'] .o_kanban_record");
             },
         },
         {
@@ -63,6 +69,11 @@ registry.category("web_tour.tours").add("fse_technician_narrow", {
             run: "click",
         },
         ...tab("Checklist"),
+        {
+            content: "A check's tick is thumb-sized",
+            trigger: "div[name='check_ids'] .o_kanban_record:contains('Oven door closes tight')",
+            run: () => assertTouchTargets("div[name='check_ids'] .o_field_boolean_toggle .form-check"),
+        },
         ...tab("Sign-off"),
         ...tab("Labor"),
         {

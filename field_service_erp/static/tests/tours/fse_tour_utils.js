@@ -43,3 +43,17 @@ export function drawSignature() {
     }
     canvas.dispatchEvent(new PointerEvent("pointerup", at(200, 50, 0)));
 }
+
+/** Every visible element matching `selector` is at least 44 px high (a thumb's target). */
+export function assertTouchTargets(selector) {
+    const targets = [...document.querySelectorAll(selector)].filter((el) => el.offsetParent);
+    if (!targets.length) {
+        throw new Error(`no touch target matches ${selector}`);
+    }
+    for (const el of targets) {
+        const { height } = el.getBoundingClientRect();
+        if (height < 44) {
+            throw new Error(`${selector} "${el.textContent.trim()}" is ${height}px high, under 44px`);
+        }
+    }
+}
