@@ -189,3 +189,44 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
         )
         self.assertEqual(order.state, "in_progress")
         self.assertRecordValues(order.part_line_ids, [{"product_id": gasket.id, "quantity": 2}])
+
+    def test_narrow_phone_van_stock_and_pickup_are_cards(self):
+        tech = new_test_user(
+            self.env,
+            login="narrow_van_tech",
+            password="narrow_van_tech_pw",
+            name="Narrow Van Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        tech.action_fse_create_van()
+        van = tech.fse_van_location_id
+        hose = self.env["product.product"].create({"name": "Van Tour Hose", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(hose, van, 4)
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.env["stock.quant"]._update_available_quantity(hose, warehouse.lot_stock_id, 10)
+        pickup = self.env["stock.picking"].create(
+            {
+                "name": "VAN-TOUR-PICKUP",
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": van.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": hose.id,
+                            "product_uom_qty": 3,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": van.id,
+                        }
+                    )
+                ],
+            }
+        )
+        pickup.action_confirm()
+        pickup.action_assign()
+        self.start_tour("/odoo/action-field_service_erp.action_fse_my_van", "fse_technician_van_stock", login=tech.login)
+        self.start_tour(
+            "/odoo/action-field_service_erp.action_fse_van_transfer", "fse_technician_van_transfer", login=tech.login
+        )
+        self.assertEqual(pickup.state, "done")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(hose, van), 7)

@@ -1,19 +1,27 @@
 // Shared steps of the technician's phone tours.
 
 /**
- * Nothing may be wider than the phone: the page, the form, dialogs and every x2many
- * container (parts, labor, checklist, photos) only scroll down.
+ * Nothing may be wider than the phone: the page does not scroll sideways, no x2many
+ * container (parts, labor, checklist, photos) is wider than its box, and no scrolling box
+ * inside the page (content, form, tabs' strip, dialog, embedded list) hides content sideways.
+ * A box whose overflow is visible does not scroll; what spills out of it is caught by the
+ * first scrolling box around it, or by the page.
  */
 export function assertNoSidewaysScroll() {
     const page = document.scrollingElement;
     if (page.scrollWidth > window.innerWidth) {
         throw new Error(`the page scrolls sideways: ${page.scrollWidth}px wide in ${window.innerWidth}px`);
     }
-    const scrollers = document.querySelectorAll(
-        ".o_action_manager, .o_content, .o_form_view, .o_kanban_view, .modal-body, .o_field_x2many, .o_notebook"
+    const boxes = document.querySelectorAll(
+        ".o_action_manager, .o_content, .o_form_view, .o_form_sheet_bg, .o_kanban_view, .o_notebook_headers, " +
+            ".modal-body, .o_field_x2many, .o_list_renderer"
     );
-    for (const el of scrollers) {
-        if (el.scrollWidth > el.clientWidth + 1) {
+    for (const el of boxes) {
+        if (el.scrollWidth <= el.clientWidth + 1) {
+            continue;
+        }
+        const scrolls = ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+        if (scrolls || el.classList.contains("o_field_x2many")) {
             throw new Error(
                 `${el.className || el.tagName} scrolls sideways: ${el.scrollWidth}px wide in ${el.clientWidth}px`
             );
