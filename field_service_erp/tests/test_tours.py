@@ -224,7 +224,9 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
         )
         pickup.action_confirm()
         pickup.action_assign()
-        self.start_tour("/odoo/action-field_service_erp.action_fse_my_van", "fse_technician_van_stock", login=tech.login)
+        self.start_tour(
+            "/odoo/action-field_service_erp.action_fse_my_van", "fse_technician_van_stock", login=tech.login
+        )
         self.start_tour(
             "/odoo/action-field_service_erp.action_fse_van_transfer", "fse_technician_van_transfer", login=tech.login
         )
