@@ -64,6 +64,7 @@ class TestTechnicianPhoneTour(HttpCase):
             ]
         )
         self.env.company.fse_signature_type_ids = installation_type
+        self.env.company.fse_photo_type_ids = False  # the demo asks photos of installations
         valve = self.env["product.product"].create({"name": "Phone Valve", "is_storable": True, "tracking": "serial"})
         serial = self.env["stock.lot"].create({"name": "V-PHONE-1", "product_id": valve.id})
         self.env["stock.quant"]._update_available_quantity(valve, tech.fse_van_location_id, 1, lot_id=serial)
