@@ -222,7 +222,10 @@ class TestWorkOrderPhotos(FsePhotoCommon):
             company_ids=[Command.set(company_2.ids)],
         )
         self.assertFalse(self.env["fse.work.order.photo"].with_user(other_dispatcher).search([]))
-        self.assertEqual(self.env["fse.work.order.photo"].with_user(self.dispatcher).search([]), order.photo_ids)
+        self.assertEqual(
+            self.env["fse.work.order.photo"].with_user(self.dispatcher).search([("order_id", "=", order.id)]),
+            order.photo_ids,
+        )
 
     def test_service_report_shows_the_photos(self):
         order = self._done_order_with_photos()
