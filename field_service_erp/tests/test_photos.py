@@ -410,3 +410,16 @@ class TestPhotosJson2(FsePhotoCommon, HttpCase):
                 self.assertEqual((status, body["name"]), (http_status, name), body)
                 self.assertIn(fragment, body["message"])
                 self.assertEqual(self._snapshot(), before)
+
+    def test_portal_customer_sees_the_photos_only_on_the_report(self):
+        portal = new_test_user(
+            self.env, login="fse_photo_portal_http", password="fse_photo_portal_pw", groups="base.group_portal"
+        )
+        portal.partner_id.parent_id = self.customer
+        with self.assertRaises(AccessError):
+            self.done_order.with_user(portal).photo_ids.mapped("caption")
+        self.authenticate("fse_photo_portal_http", "fse_photo_portal_pw")
+        report = self.url_open(f"/my/work_orders/{self.done_order.id}?report_type=html")
+        self.assertEqual(report.status_code, 200)
+        for expected in ('name="fse_photos"', "Empty plant room", "Machine running"):
+            self.assertIn(expected, report.text)
