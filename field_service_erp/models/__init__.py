@@ -12,6 +12,7 @@ from . import fse_row_lock
 from . import fse_installation
 from . import fse_checklist_item
 from . import fse_work_order_check
+from . import fse_work_order_photo
 from . import fse_work_order
 from . import fse_work_order_part
 from . import fse_work_order_labor

@@ -125,6 +125,8 @@ class FseWorkOrder(models.Model):
     part_line_ids = fields.One2many("fse.work.order.part", "order_id", string="Parts", copy=True)
     labor_line_ids = fields.One2many("fse.work.order.labor", "order_id", string="Labor")
     check_ids = fields.One2many("fse.work.order.check", "order_id", string="Checklist")
+    photo_ids = fields.One2many("fse.work.order.photo", "order_id", string="Photos")
+    photo_count = fields.Integer(compute="_compute_photo_count")
     labor_hours = fields.Float(compute="_compute_labor_hours", string="Hours Worked")
     move_ids = fields.One2many("stock.move", "fse_work_order_id", string="Stock Moves", readonly=True)
     move_count = fields.Integer(compute="_compute_move_count")
@@ -367,6 +369,11 @@ class FseWorkOrder(models.Model):
         for order in self:
             order.labor_hours = sum(order.labor_line_ids.mapped("hours"))
 
+    @api.depends("photo_ids")
+    def _compute_photo_count(self):
+        for order in self:
+            order.photo_count = len(order.photo_ids)
+
     @api.depends("move_ids")
     def _compute_move_count(self):
         for order in self:
@@ -579,6 +586,7 @@ class FseWorkOrder(models.Model):
             "part_line_ids",
             "labor_line_ids",
             "check_ids",
+            "photo_ids",
             # the phone's scan inputs (not stored: their onchange adds part lines)
             "scan_lot_id",
             "scan_product_id",
@@ -814,12 +822,13 @@ class FseWorkOrder(models.Model):
 
     def _fse_check_before_complete(self):
         """Hook of the check phase: raise if the orders cannot be completed (other features
-        extend it: checklist, signature)."""
-        # Reading which order types need a signature is configuration, not the user's data:
-        # technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
+        extend it: checklist, photos, signature)."""
+        # Reading which order types need a signature or photos is configuration, not the user's
+        # data: technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
         signed_types = {
             company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
         }
+        photo_types = {company: set(company.sudo().fse_photo_type_ids.mapped("value")) for company in self.company_id}
         for order in self:
             missing = order.check_ids.filtered(lambda c: c.required and not c.done)
             if missing:
@@ -828,6 +837,17 @@ class FseWorkOrder(models.Model):
                         "Work order %(name)s: tick the required check '%(check)s' before completing it.",
                         name=order.name,
                         check=missing[0].name,
+                    )
+                )
+            if order.order_type in photo_types[order.company_id] and not {"before", "after"} <= set(
+                order.photo_ids.mapped("kind")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Add a before and an after photo to work order %(name)s before completing it "
+                        "(its type, %(type)s, requires them).",
+                        name=order.name,
+                        type=dict(order._fields["order_type"]._description_selection(self.env))[order.order_type],
                     )
                 )
             needs_signature = order.order_type in signed_types[order.company_id]

@@ -32,6 +32,15 @@ class ResCompany(models.Model):
         domain=[("field_id.model", "=", "fse.work.order"), ("field_id.name", "=", "order_type")],
         help="Work order types that cannot be completed without the customer's signature.",
     )
+    fse_photo_type_ids = fields.Many2many(
+        "ir.model.fields.selection",
+        "res_company_fse_photo_type_rel",
+        string="Photos Required For",
+        # Settings administrators only, as the signature setting above (same reason).
+        groups="base.group_erp_manager",
+        domain=[("field_id.model", "=", "fse.work.order"), ("field_id.name", "=", "order_type")],
+        help="Work order types that cannot be completed without at least one before and one after photo.",
+    )
 
     fse_plan_horizon_days = fields.Integer(
         string="Plan Visits Ahead (days)",

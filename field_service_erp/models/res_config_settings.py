@@ -9,3 +9,4 @@ class ResConfigSettings(models.TransientModel):
     fse_timer_rounding_minutes = fields.Integer(related="company_id.fse_timer_rounding_minutes", readonly=False)
     fse_plan_horizon_days = fields.Integer(related="company_id.fse_plan_horizon_days", readonly=False)
     fse_signature_type_ids = fields.Many2many(related="company_id.fse_signature_type_ids", readonly=False)
+    fse_photo_type_ids = fields.Many2many(related="company_id.fse_photo_type_ids", readonly=False)

@@ -19,6 +19,8 @@ class FseCommon(TransactionCase):
         cls.company = cls.env.company
         # Start from no checklist templates (demo data may hold some).
         cls.env["fse.checklist.item"].search([]).active = False
+        # ...and from no required photos (the demo requires them on installations).
+        cls.company.fse_photo_type_ids = False
         cls.customer = cls.env["res.partner"].create({"name": "Test Customer NV", "is_company": True})
         cls.site = cls.env["res.partner"].create(
             {

@@ -4,6 +4,9 @@ from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+# A 1x1 PNG for a photo already on the job.
+SMALL_PNG = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
 
 @tagged("post_install", "-at_install")
 class TestTechnicianTour(HttpCase):
@@ -64,6 +67,7 @@ class TestTechnicianPhoneTour(HttpCase):
             ]
         )
         self.env.company.fse_signature_type_ids = installation_type
+        self.env.company.fse_photo_type_ids = False  # the demo asks photos of installations
         valve = self.env["product.product"].create({"name": "Phone Valve", "is_storable": True, "tracking": "serial"})
         serial = self.env["stock.lot"].create({"name": "V-PHONE-1", "product_id": valve.id})
         self.env["stock.quant"]._update_available_quantity(valve, tech.fse_van_location_id, 1, lot_id=serial)
@@ -134,6 +138,48 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertRecordValues(order.labor_line_ids, [{"hours": 1.5, "from_timer": False}])
         self.assertFalse(order.no_labor)
 
+    def test_phone_photos_before_and_after(self):
+        """An installation needs a before and an after photo: the technician adds the after
+        photo on the phone and completes the job."""
+        tech = new_test_user(
+            self.env,
+            login="phone_photo_tech",
+            password="phone_photo_tech_pw",
+            name="Phone Photo Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        self.env["fse.checklist.item"].search([]).active = False
+        self.env.company.fse_photo_type_ids = self.env["ir.model.fields.selection"].search(
+            [
+                ("field_id.model", "=", "fse.work.order"),
+                ("field_id.name", "=", "order_type"),
+                ("value", "=", "installation"),
+            ]
+        )
+        customer = self.env["res.partner"].create({"name": "Photo Bakery", "is_company": True})
+        now = fields.Datetime.now()
+        order = self.env["fse.work.order"].create(
+            {
+                "partner_id": customer.id,
+                "technician_id": tech.id,
+                "order_type": "installation",
+                "scheduled_start": now,
+                "scheduled_end": now + timedelta(hours=1),
+                "labor_line_ids": [
+                    Command.create({"technician_id": tech.id, "hours": 1.0, "date": fields.Date.context_today(tech)})
+                ],
+            }
+        )
+        order.action_start()
+        self.env["fse.work.order.photo"].create(
+            {"order_id": order.id, "kind": "before", "caption": "Empty plant room", "image": SMALL_PNG}
+        )
+        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone_photo", login="phone_photo_tech")
+        self.assertEqual(order.state, "done")
+        after = order.photo_ids.filtered(lambda p: p.kind == "after")
+        self.assertRecordValues(after, [{"caption": "Machine running", "taken_by_id": tech.id}])
+        self.assertTrue(after.image)
 
 @tagged("post_install", "-at_install")
 class TestTechnicianNarrowPhoneTour(HttpCase):

@@ -35,6 +35,7 @@ class TestWritePolicy(FseStockCommon):
             labor_line_ids=[cls._labor(1.0, cls.tech)],
         )
         cls.check = cls.env["fse.work.order.check"].create({"order_id": cls.order.id, "name": "Test the valve"})
+        cls.photo = cls.env["fse.work.order.photo"].create({"order_id": cls.order.id, "kind": "before", "image": PIXEL})
         cls.order.action_start()
         cls.order.signed_by = "Jane Customer"  # a signature needs its signer's name
         cls.part = cls.order.part_line_ids
@@ -60,6 +61,7 @@ class TestWritePolicy(FseStockCommon):
                 "part_line_ids": [Command.create({"product_id": self.belt.id, "quantity": 1})],
                 "labor_line_ids": [Command.create({"technician_id": self.tech.id, "hours": 0.5})],
                 "check_ids": [Command.update(self.check.id, {"done": True})],
+                "photo_ids": [Command.create({"kind": "after", "image": PIXEL})],
             },
             self.part: {
                 "sequence": 5,
@@ -79,6 +81,7 @@ class TestWritePolicy(FseStockCommon):
                 "name": "Drive to site",
             },
             self.check: {"done": True},
+            self.photo: {"kind": "after", "image": PIXEL, "caption": "The worn seal"},
             self.reading: {"date": "2026-03-02", "value": 120},
         }
 
