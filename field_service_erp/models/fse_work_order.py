@@ -131,9 +131,7 @@ class FseWorkOrder(models.Model):
     move_ids = fields.One2many("stock.move", "fse_work_order_id", string="Stock Moves", readonly=True)
     move_count = fields.Integer(compute="_compute_move_count")
     # Request Parts: the van's replenishments asked from this order (see _fse_request_parts).
-    request_move_ids = fields.One2many(
-        "stock.move", "fse_request_order_id", string="Requested Parts", readonly=True
-    )
+    request_move_ids = fields.One2many("stock.move", "fse_request_order_id", string="Requested Parts", readonly=True)
     request_move_count = fields.Integer(compute="_compute_request_move_count", string="Part Requests")
     parts_waiting = fields.Boolean(
         string="Waiting for Parts",
@@ -144,7 +142,6 @@ class FseWorkOrder(models.Model):
     )
     stock_reference_id = fields.Many2one(
         "stock.reference",
-        string="Stock Reference",
         readonly=True,
         copy=False,
         help="Groups the transfers that bring this order's requested parts to the van.",
@@ -1167,9 +1164,7 @@ class FseWorkOrder(models.Model):
                     )
                 )
             if product.uom_id.compare(quantity, 0.0) <= 0:
-                raise UserError(
-                    self.env._("Request a positive quantity of %(product)s.", product=product.display_name)
-                )
+                raise UserError(self.env._("Request a positive quantity of %(product)s.", product=product.display_name))
             asked[product] += quantity
             if line.get("note"):
                 notes[product] = "\n".join(filter(None, [notes.get(product), line["note"].strip()]))

@@ -9,7 +9,9 @@ class StockRule(models.Model):
         # keeps it (see fse.work.order._fse_request_parts).
         return [*super()._get_custom_move_fields(), "fse_request_order_id", "description_picking_manual"]
 
-    def _get_stock_move_values(self, product_id, product_qty, product_uom, location_dest_id, name, origin, company_id, values):
+    def _get_stock_move_values(
+        self, product_id, product_qty, product_uom, location_dest_id, name, origin, company_id, values
+    ):
         move_values = super()._get_stock_move_values(
             product_id, product_qty, product_uom, location_dest_id, name, origin, company_id, values
         )

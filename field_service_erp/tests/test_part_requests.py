@@ -173,7 +173,14 @@ class TestPartRequests(FsePartRequestCommon):
         supply = order.stock_reference_id.move_ids - to_van
         self.assertRecordValues(
             supply,
-            [{"product_id": pump.id, "product_uom_qty": 2, "location_id": central.id, "location_dest_id": self.wh_stock.id}],
+            [
+                {
+                    "product_id": pump.id,
+                    "product_uom_qty": 2,
+                    "location_id": central.id,
+                    "location_dest_id": self.wh_stock.id,
+                }
+            ],
         )
         self.assertEqual(supply.origin, order.name)
 

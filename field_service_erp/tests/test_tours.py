@@ -154,7 +154,14 @@ class TestTechnicianPhoneTour(HttpCase):
         warehouse = self.env.ref("stock.warehouse0")
         self.assertRecordValues(
             order.request_move_ids,
-            [{"product_id": sensor.id, "product_uom_qty": 2, "location_id": warehouse.lot_stock_id.id, "location_dest_id": van.id}],
+            [
+                {
+                    "product_id": sensor.id,
+                    "product_uom_qty": 2,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": van.id,
+                }
+            ],
         )
         self.assertRecordValues(
             order.request_move_ids.picking_id,

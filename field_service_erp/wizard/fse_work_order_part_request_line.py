@@ -6,9 +6,7 @@ class FseWorkOrderPartRequestLine(models.TransientModel):
     _description = "Requested Part"
 
     request_id = fields.Many2one("fse.work.order.part.request", required=True, ondelete="cascade", index=True)
-    product_id = fields.Many2one(
-        "product.product", string="Part", required=True, domain=[("is_storable", "=", True)]
-    )
+    product_id = fields.Many2one("product.product", string="Part", required=True, domain=[("is_storable", "=", True)])
     quantity = fields.Float(
         string="Needed",
         default=1.0,
