@@ -20,6 +20,7 @@
         "views/fse_work_order_labor_views.xml",
         "views/fse_work_order_views.xml",
         "wizard/fse_work_order_complete_views.xml",
+        "wizard/fse_work_order_part_request_views.xml",
         "views/fse_contract_views.xml",
         "views/res_users_views.xml",
         "views/fse_team_views.xml",

@@ -6,6 +6,7 @@ from . import res_users
 from . import stock_location
 from . import stock_move
 from . import stock_picking
+from . import stock_rule
 from . import stock_warehouse
 from . import fse_write_policy
 from . import fse_row_lock

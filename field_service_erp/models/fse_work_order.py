@@ -8,7 +8,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL, format_duration
+from odoo.tools import SQL, clean_context, format_duration
+
+from odoo.addons.stock.models.stock_rule import ProcurementException
 
 TECHNICIAN_GROUP = "field_service_erp.group_fse_technician"
 DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
@@ -130,6 +132,22 @@ class FseWorkOrder(models.Model):
     labor_hours = fields.Float(compute="_compute_labor_hours", string="Hours Worked")
     move_ids = fields.One2many("stock.move", "fse_work_order_id", string="Stock Moves", readonly=True)
     move_count = fields.Integer(compute="_compute_move_count")
+    # Request Parts: the van's replenishments asked from this order (see _fse_request_parts).
+    request_move_ids = fields.One2many("stock.move", "fse_request_order_id", string="Requested Parts", readonly=True)
+    request_move_count = fields.Integer(compute="_compute_request_move_count", string="Part Requests")
+    parts_waiting = fields.Boolean(
+        string="Waiting for Parts",
+        compute="_compute_parts_waiting",
+        store=True,
+        index=True,
+        help="Parts requested from the warehouse for this job are not in the technician's van yet.",
+    )
+    stock_reference_id = fields.Many2one(
+        "stock.reference",
+        readonly=True,
+        copy=False,
+        help="Groups the transfers that bring this order's requested parts to the van.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     parts_cost = fields.Monetary(
         compute="_compute_parts_cost",
@@ -378,6 +396,16 @@ class FseWorkOrder(models.Model):
     def _compute_move_count(self):
         for order in self:
             order.move_count = len(order.move_ids)
+
+    @api.depends("request_move_ids")
+    def _compute_request_move_count(self):
+        for order in self:
+            order.request_move_count = len(order.request_move_ids)
+
+    @api.depends("request_move_ids.state")
+    def _compute_parts_waiting(self):
+        for order in self:
+            order.parts_waiting = any(move.state not in ("done", "cancel") for move in order.request_move_ids)
 
     @api.depends("move_ids.fse_signed_value")
     def _compute_parts_cost(self):
@@ -1034,6 +1062,209 @@ class FseWorkOrder(models.Model):
     def _fse_after_complete(self):
         """Phase 5, a hook: called once for all the orders just completed (billing extends it)."""
 
+    # ------------------------------------------------------------------ parts requests
+    def action_fse_request_parts(self):
+        """Open Request Parts: parts the van lacks, brought from the warehouse."""
+        self.ensure_one()
+        self._fse_check_can_request_parts()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request Parts"),
+            "res_model": "fse.work.order.part.request",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _fse_check_can_request_parts(self):
+        """The caller may ask parts for these orders: a technician their own open orders (the
+        record rules), a dispatcher any open order; the order's technician has a van."""
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
+        for order in self:
+            if order.state in LOCKED_STATES:
+                raise UserError(
+                    self.env._(
+                        "Work order %(name)s is %(state)s: parts can no longer be requested for it.",
+                        name=order.name,
+                        state=order._fse_state_label(),
+                    )
+                )
+            if not order.technician_id:
+                raise UserError(
+                    self.env._("Assign a technician to work order %(name)s before requesting parts.", name=order.name)
+                )
+            if not order._fse_request_van():
+                raise UserError(
+                    self.env._(
+                        "%(technician)s has no van in %(company)s to bring parts to: a Field Service manager "
+                        "creates it (Configuration ‣ Technicians ‣ Create Van Location).",
+                        technician=order.technician_id.name,
+                        company=order.company_id.name,
+                    )
+                )
+
+    def _fse_request_van(self):
+        """The van the order's parts come from: its technician's, in the order's company."""
+        self.ensure_one()
+        return self.technician_id.with_company(self.company_id).fse_van_location_id
+
+    def _fse_request_parts(self, lines):
+        """Bring parts to the order technician's van through the warehouse's routes: one
+        procurement per product at the van, which the van refill route (WH/Stock → Vans, see
+        stock.warehouse._fse_vans_location) turns into an internal transfer. What the
+        warehouse stock lacks is procured there in turn when a rule supplies it (the buy
+        route of purchase_stock: a request for quotation).
+
+        `lines`: [{"product": product.product, "quantity": in the product's unit, "note": str}].
+        Each quantity is what the job needs in all: what this order already asked for and is
+        still on its way counts, so a retried or doubled request asks nothing twice.
+        Returns the moves created."""
+        self.ensure_one()
+        self._fse_check_can_request_parts()
+        # Two requests for one order (a double tap, two phones) serialize here; the second
+        # one sees the first one's moves and asks for nothing more.
+        self._fse_lock()
+        self._fse_check_can_request_parts()
+        needed, notes = self._fse_request_quantities(lines)
+        if not needed:
+            return self.env["stock.move"]
+        van = self._fse_request_van()
+        warehouse = van.warehouse_id
+        # sudo: technicians are no Inventory users; the checks above limit the request to an
+        # open order they may write and to their own van. The transfer is the back office's
+        # document, created as Odoo's sales create theirs (stock creates the moves as
+        # superuser too, _run_pull).
+        order = self.sudo().with_company(self.company_id).with_context(clean_context(self.env.context))
+        reference = order.stock_reference_id
+        if not reference:
+            reference = order.env["stock.reference"].create({"name": self.name})
+            order._fse_write_system({"stock_reference_id": reference.id})
+        before = order.request_move_ids
+        products = self.env["product.product"].union(*needed)
+        Rule = order.env["stock.rule"]
+        now = fields.Datetime.now()
+        Rule.run(
+            [
+                Rule.Procurement(
+                    product,
+                    qty,
+                    product.uom_id,
+                    van,
+                    product.display_name,
+                    self.name,
+                    self.company_id,
+                    {
+                        "warehouse_id": warehouse,
+                        "reference_ids": reference,
+                        "date_planned": now,
+                        "fse_request_order_id": self.id,
+                        "description_picking_manual": notes.get(product) or False,
+                    },
+                )
+                for product, qty in needed.items()
+            ]
+        )
+        order.invalidate_recordset(["request_move_ids"])
+        # Stock may merge a request into the same part's open move of the order's transfer.
+        moves = order.request_move_ids.filtered(
+            lambda m: m.product_id in products and m.state not in ("done", "cancel")
+        )
+        order._fse_procure_warehouse_shortage(moves, needed)
+        uom_names = {product: product.uom_id.name for product in products}
+        self.message_post(
+            body=self.env._(
+                "Parts requested for the van %(van)s: %(parts)s (%(transfers)s).",
+                van=van.display_name,
+                parts=", ".join(f"{qty:g} {uom_names[p]} {p.display_name}" for p, qty in needed.items()),
+                transfers=", ".join(moves.picking_id.mapped("name")) or "-",
+            )
+        )
+        return (moves - before).with_env(self.env)
+
+    def _fse_request_quantities(self, lines):
+        """({product: quantity still to procure}, {product: note}) after checking the lines."""
+        if not lines:
+            raise UserError(self.env._("Add the parts to request for %(name)s.", name=self.name))
+        asked, notes = defaultdict(float), {}
+        for line in lines:
+            product, quantity = line["product"], line["quantity"]
+            if not product.is_storable:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is not tracked in stock: only stored parts can be brought to a van.",
+                        product=product.display_name,
+                    )
+                )
+            if product.company_id and product.company_id != self.company_id:
+                raise UserError(
+                    self.env._(
+                        "%(product)s belongs to %(company)s, not to the company of %(name)s.",
+                        product=product.display_name,
+                        company=product.company_id.name,
+                        name=self.name,
+                    )
+                )
+            if product.uom_id.compare(quantity, 0.0) <= 0:
+                raise UserError(self.env._("Request a positive quantity of %(product)s.", product=product.display_name))
+            asked[product] += quantity
+            if line.get("note"):
+                notes[product] = "\n".join(filter(None, [notes.get(product), line["note"].strip()]))
+        # sudo: the order's requests, all of them, whatever moves the reader may see.
+        on_the_way = defaultdict(float)
+        for move in self.sudo().request_move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            on_the_way[move.product_id] += move.product_qty
+        needed = {}
+        for product, quantity in asked.items():
+            rest = quantity - on_the_way[product]
+            if product.uom_id.compare(rest, 0.0) > 0:
+                needed[product] = product.uom_id.round(rest)
+        return needed, notes
+
+    def _fse_procure_warehouse_shortage(self, moves, needed):
+        """What the warehouse stock cannot give the request now is procured at the stock
+        location through the warehouse's own rules, as a reordering rule there would:
+        purchase_stock's Buy route on the part makes a request for quotation; without it,
+        Odoo's one-step reception rule makes an expected receipt (Vendors → WH/Stock) for the
+        back office. When the goods come in, stock reserves them for the waiting transfer.
+        Where no rule supplies the stock, the transfer just waits for stock. A rule that fails
+        (no vendor price, ...) leaves the request as it is and says so on the order.
+
+        `needed`: {product: quantity just requested}; no more than that is procured, so a
+        later request does not procure again what an earlier one is waiting for."""
+        Rule = self.env["stock.rule"]
+        procurements = []
+        for product, quantity in needed.items():
+            product_moves = moves.filtered(lambda m, p=product: m.product_id == p)
+            if not product_moves:
+                continue
+            reserved = sum(m.product_uom._compute_quantity(m.quantity, product.uom_id) for m in product_moves)
+            missing = product.uom_id.round(min(quantity, sum(product_moves.mapped("product_qty")) - reserved))
+            if product.uom_id.compare(missing, 0.0) <= 0:
+                continue
+            source = product_moves[0].location_id
+            values = {"warehouse_id": source.warehouse_id}
+            if not Rule._get_rule(product, source, values):
+                continue
+            values.update({"reference_ids": self.stock_reference_id, "date_planned": fields.Datetime.now()})
+            procurements.append(
+                Rule.Procurement(
+                    product, missing, product.uom_id, source, product.display_name, self.name, self.company_id, values
+                )
+            )
+        if not procurements:
+            return
+        try:
+            with self.env.cr.savepoint():
+                Rule.run(procurements, raise_user_error=False)
+        except ProcurementException as error:
+            self.message_post(
+                body=self.env._(
+                    "The warehouse stock could not be replenished for this request: %s",
+                    "; ".join(message for _procurement, message in error.procurement_exceptions),
+                )
+            )
+
     # ------------------------------------------------------------------ documents
     def action_send_report(self):
         """Open the e-mail to the customer with the service report attached."""
@@ -1063,6 +1294,19 @@ class FseWorkOrder(models.Model):
             "view_mode": "list,form",
             "domain": [("fse_work_order_id", "=", self.id)],
             "context": {"create": False},
+        }
+
+    def action_view_part_requests(self):
+        """The parts requested for the van and where each stands (waiting, ready, done)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Parts Requested for %s", self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("field_service_erp.view_stock_move_list_fse_request").id, "list"), (False, "form")],
+            "domain": [("fse_request_order_id", "=", self.id)],
+            "context": {"create": False, "edit": False, "delete": False},
         }
 
     def action_view_installation(self):

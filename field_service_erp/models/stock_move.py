@@ -28,6 +28,18 @@ class StockMove(models.Model):
         ondelete="set null",
     )
 
+    # The replenishment of a van asked from a work order (Request Parts): the order waits for
+    # parts while such a move is open. Not one of FSE_LINK_FIELDS: it moves no stock and costs
+    # nothing, and Inventory users' own splits (backorders) must carry it.
+    fse_request_order_id = fields.Many2one(
+        "fse.work.order",
+        string="Requested for Work Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The work order whose technician asked for this part to be brought to their van.",
+    )
+
     # A work order's move, signed once: parts taken to the site count positive, parts given
     # back (a return of such a move) negative. Reports and the order's figures sum these.
     fse_signed_qty = fields.Float(
@@ -68,6 +80,13 @@ class StockMove(models.Model):
                     model=self._description,
                 )
             )
+
+    def _prepare_move_split_vals(self, qty):
+        # The rest of a partly validated request (its backorder) is still awaited by the order.
+        vals = super()._prepare_move_split_vals(qty)
+        if self.fse_request_order_id:
+            vals["fse_request_order_id"] = self.fse_request_order_id.id
+        return vals
 
     @api.depends("fse_work_order_id", "origin_returned_move_id", "state", "quantity", "product_uom", "value")
     def _compute_fse_signed(self):

@@ -17,3 +17,4 @@ from . import test_cron_concurrency
 from . import test_labor_once
 from . import test_batch_runner
 from . import test_photos
+from . import test_part_requests

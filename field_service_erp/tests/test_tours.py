@@ -181,6 +181,45 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertRecordValues(after, [{"caption": "Machine running", "taken_by_id": tech.id}])
         self.assertTrue(after.image)
 
+    def test_phone_request_parts_and_wait(self):
+        """The demo technician asks for a part their van lacks: the warehouse gets the
+        transfer to the van, and the job shows that it waits for it."""
+        tom = self.env.ref("field_service_erp.demo_user_tech_tom")
+        sensor = self.env.ref("field_service_erp.demo_part_sensor")
+        van = tom.fse_van_location_id
+        self.assertFalse(self.env["stock.quant"]._get_available_quantity(sensor, van))
+        customer = self.env["res.partner"].create({"name": "Request Bakery", "is_company": True})
+        now = fields.Datetime.now()
+        order = self.env["fse.work.order"].create(
+            {
+                "partner_id": customer.id,
+                "technician_id": tom.id,
+                "scheduled_start": now,
+                "scheduled_end": now + timedelta(hours=1),
+            }
+        )
+        order.action_schedule()
+        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
+        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone_request", login="tech")
+        self.assertTrue(order.parts_waiting)
+        warehouse = self.env.ref("stock.warehouse0")
+        self.assertRecordValues(
+            order.request_move_ids,
+            [
+                {
+                    "product_id": sensor.id,
+                    "product_uom_qty": 2,
+                    "location_id": warehouse.lot_stock_id.id,
+                    "location_dest_id": van.id,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            order.request_move_ids.picking_id,
+            [{"picking_type_id": warehouse.int_type_id.id, "location_dest_id": van.id, "origin": order.name}],
+        )
+
+
 @tagged("post_install", "-at_install")
 class TestTechnicianNarrowPhoneTour(HttpCase):
     """At 360 px: My Day puts the late job first, every tab of the job fits, lines are
