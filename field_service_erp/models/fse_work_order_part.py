@@ -134,7 +134,8 @@ class FseWorkOrderPart(models.Model):
         on_hand = {}
         lots = self._fse_lots_on_hand()
         for line in self:
-            line.pick_product_ids = line._fse_pickable_products(on_hand)[line]
+            # The line's own part stays in its picker, whatever the van holds now.
+            line.pick_product_ids = line._fse_pickable_products(on_hand)[line] | line.product_id
             line.pick_lot_ids = lots.get(line, self.env["stock.lot"]) | line.lot_id
 
     @api.depends("product_id", "location_id", "lot_id")

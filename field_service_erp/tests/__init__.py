@@ -14,3 +14,4 @@ from . import test_back_office_policy
 from . import test_cron_concurrency
 from . import test_labor_once
 from . import test_batch_runner
+from . import test_part_pickers
