@@ -1070,6 +1070,8 @@ class FseWorkOrder(models.Model):
             "name": self.env._("Stock Moves of %s", self.name),
             "res_model": "stock.move",
             "view_mode": "list,form",
+            # Odoo's move list offers a Value column; this one shows it to Inventory users only.
+            "views": [(self.env.ref("field_service_erp.view_stock_move_list_fse_order").id, "list"), (False, "form")],
             "domain": [("fse_work_order_id", "=", self.id)],
             "context": {"create": False},
         }

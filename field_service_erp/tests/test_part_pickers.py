@@ -5,7 +5,7 @@ comes through Request Parts), a serial is taken from where it is."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, get_db_name, tagged
 from odoo.tools import mute_logger
@@ -176,6 +176,46 @@ class TestPartPickers(FsePickerCommon):
         self.order.plan_id = plan
         self.order.with_user(self.tech).write({"part_line_ids": [Command.create({"product_id": self.pump.id})]})
         self.assertIn(self.pump, self.order.part_line_ids.product_id)
+
+    def test_technician_views_show_no_price_or_cost(self):
+        """Every view a technician reaches from a job: the order form with its part lines,
+        the part picker's list and phone cards, the van, the order's moves, the machine."""
+        prices = {"list_price", "lst_price", "standard_price", "value", "fse_signed_value", "parts_cost"}
+        prices |= {"avg_cost", "total_value", "amount_to_invoice", "price_unit"}
+        ref = self.env.ref
+        views = [
+            ("fse.work.order", [(False, "form"), (False, "list"), (False, "kanban")]),
+            (
+                "product.product",
+                [
+                    (ref("field_service_erp.view_product_product_list_fse_pick").id, "list"),
+                    (ref("field_service_erp.view_product_product_kanban_fse_pick").id, "kanban"),
+                ],
+            ),
+            ("stock.quant", [(ref("field_service_erp.view_stock_quant_list_fse_van").id, "list")]),
+            ("stock.move", [(ref("field_service_erp.view_stock_move_list_fse_order").id, "list"), (False, "form")]),
+            ("fse.installation", [(False, "form")]),
+            ("stock.lot", [(False, "list"), (False, "kanban")]),
+        ]
+        for model, view_list in views:
+            with self.subTest(model=model):
+                result = self.env[model].with_user(self.tech).get_views(view_list)
+                shown = {
+                    (name, field) for name, desc in result["models"].items() for field in desc["fields"]
+                }
+                costs = {
+                    (name, field)
+                    for name, field in shown
+                    if field in prices and (field != "value" or name.startswith("stock."))  # not a meter's value
+                }
+                self.assertFalse(costs, model)
+        # The back office still sees the parts' value; a technician cannot even read it.
+        result = self.env["stock.move"].with_user(self.dispatcher).get_views(
+            [(ref("field_service_erp.view_stock_move_list_fse_order").id, "list")]
+        )
+        self.assertIn("fse_signed_value", result["models"]["stock.move"]["fields"])
+        with self.assertRaises(AccessError):
+            self.env["stock.move"].with_user(self.tech).search_read([], ["fse_signed_value"], limit=1)
 
 
 @tagged("post_install", "-at_install")
