@@ -437,10 +437,14 @@ class FseWorkOrder(models.Model):
             location = sources.get(order) or self.env["stock.location"]
             if location not in products_at:
                 products_at[location] = Product.union(*Product._fse_free_qty_at(location))
-                # sudo: the lots on hand there, only offered to the scan field.
-                quants = self.env["stock.quant"].sudo()._read_group(
-                    [("location_id", "child_of", location.ids), ("lot_id", "!=", False), ("quantity", ">", 0)],
-                    ["lot_id"],
+                quants = (
+                    self.env["stock.quant"]
+                    # sudo: the lots on hand there, only offered to the scan field.
+                    .sudo()
+                    ._read_group(
+                        [("location_id", "child_of", location.ids), ("lot_id", "!=", False), ("quantity", ">", 0)],
+                        ["lot_id"],
+                    )
                 )
                 lots_at[location] = Lot.union(*(lot for (lot,) in quants)).with_env(self.env)
             order.pick_location_id = location
@@ -462,7 +466,8 @@ class FseWorkOrder(models.Model):
         van_by_key = {(van.fse_technician_id.id, van.company_id.id): van for van in vans}
         stock_by_company = self.company_id._fse_default_stock_locations()
         return {
-            order: van_by_key.get((order.technician_id.id, order.company_id.id)) or stock_by_company.get(order.company_id)
+            order: van_by_key.get((order.technician_id.id, order.company_id.id))
+            or stock_by_company.get(order.company_id)
             for order in self
         }
 

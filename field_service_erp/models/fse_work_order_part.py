@@ -127,9 +127,7 @@ class FseWorkOrderPart(models.Model):
         for line in lines:
             line.location_id = sources.get(line.order_id) or line.location_id
 
-    @api.depends(
-        "product_id", "location_id", "lot_id", "order_id.plan_id", "order_id.part_line_ids.product_id"
-    )
+    @api.depends("product_id", "location_id", "lot_id", "order_id.plan_id", "order_id.part_line_ids.product_id")
     def _compute_pick_ids(self):
         on_hand = {}
         lots = self._fse_lots_on_hand()

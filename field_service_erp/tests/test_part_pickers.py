@@ -103,9 +103,7 @@ class TestPartPickers(FsePickerCommon):
         for serial, where in ((self.fitted_sn, "(it is in Customers)"), (self.warehouse_sn, "(it is in WH/Stock)")):
             with self.subTest(serial=serial.name):
                 with self.assertRaises(ValidationError) as caught:
-                    order.write(
-                        {"part_line_ids": [Command.create({"product_id": self.valve.id, "lot_id": serial.id})]}
-                    )
+                    order.write({"part_line_ids": [Command.create({"product_id": self.valve.id, "lot_id": serial.id})]})
                 self.assertIn(f"{serial.name} (Valve) is not on hand in WH/Vans/Tech A", str(caught.exception))
                 self.assertIn(where, str(caught.exception))
                 self.assertEqual(self._lines(), [{"id": self.order.part_line_ids.id, **self._gasket_row()}])
@@ -152,9 +150,7 @@ class TestPartPickers(FsePickerCommon):
         )
         # Two lines of it at once plan nothing for each other.
         with self.assertRaises(UserError):
-            order.write(
-                {"part_line_ids": [Command.create({"product_id": self.pump.id}) for _i in range(2)]}
-            )
+            order.write({"part_line_ids": [Command.create({"product_id": self.pump.id}) for _i in range(2)]})
         # Nor does turning a line into it.
         with self.assertRaises(UserError):
             order.part_line_ids.filtered(lambda ln: ln.product_id == self.filter).product_id = self.pump
@@ -200,9 +196,7 @@ class TestPartPickers(FsePickerCommon):
         for model, view_list in views:
             with self.subTest(model=model):
                 result = self.env[model].with_user(self.tech).get_views(view_list)
-                shown = {
-                    (name, field) for name, desc in result["models"].items() for field in desc["fields"]
-                }
+                shown = {(name, field) for name, desc in result["models"].items() for field in desc["fields"]}
                 costs = {
                     (name, field)
                     for name, field in shown
@@ -210,8 +204,10 @@ class TestPartPickers(FsePickerCommon):
                 }
                 self.assertFalse(costs, model)
         # The back office still sees the parts' value; a technician cannot even read it.
-        result = self.env["stock.move"].with_user(self.dispatcher).get_views(
-            [(ref("field_service_erp.view_stock_move_list_fse_order").id, "list")]
+        result = (
+            self.env["stock.move"]
+            .with_user(self.dispatcher)
+            .get_views([(ref("field_service_erp.view_stock_move_list_fse_order").id, "list")])
         )
         self.assertIn("fse_signed_value", result["models"]["stock.move"]["fields"])
         with self.assertRaises(AccessError):
@@ -290,7 +286,10 @@ class TestPartPickersJson2(FsePickerCommon, HttpCase):
                 self.assertEqual(self._state(), before)
         # The van's parts go through for the technician, anything for the dispatcher.
         status, body = self._json2(
-            self.tech, "fse.work.order.part", "create", vals_list=[{"order_id": self.order.id, "product_id": self.filter.id}]
+            self.tech,
+            "fse.work.order.part",
+            "create",
+            vals_list=[{"order_id": self.order.id, "product_id": self.filter.id}],
         )
         self.assertEqual(status, 200, body)
         status, body = self._json2(
