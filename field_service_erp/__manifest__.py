@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "views/fse_installation_views.xml",
         "views/fse_checklist_item_views.xml",
+        "views/product_product_views.xml",
         "views/fse_work_order_part_views.xml",
         "views/fse_work_order_labor_views.xml",
         "views/fse_work_order_views.xml",

@@ -2,6 +2,7 @@ from . import res_company
 from . import ir_actions_report
 from . import res_config_settings
 from . import product_template
+from . import product_product
 from . import res_users
 from . import stock_location
 from . import stock_move

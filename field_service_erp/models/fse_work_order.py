@@ -174,6 +174,12 @@ class FseWorkOrder(models.Model):
     # scanned adds that part; a product barcode adds one more of the product.
     scan_lot_id = fields.Many2one("stock.lot", string="Scan Serial/Lot", store=False)
     scan_product_id = fields.Many2one("product.product", string="Scan Part", store=False)
+    # What the scan fields offer: parts and serials on hand where new lines take parts from.
+    pick_location_id = fields.Many2one(
+        "stock.location", compute="_compute_pick", string="Parts From", help="The technician's van, else the stock."
+    )
+    pick_product_ids = fields.Many2many("product.product", compute="_compute_pick", string="Pickable Parts")
+    pick_lot_ids = fields.Many2many("stock.lot", compute="_compute_pick", string="Pickable Lots")
     site_map_url = fields.Char(compute="_compute_site_map_url", string="Map")
     signature = fields.Image(copy=False, max_width=1024, max_height=1024, help="The customer's signature on site.")
     signed_by = fields.Char(copy=False, help="Name of the person who signed.")
@@ -461,6 +467,56 @@ class FseWorkOrder(models.Model):
             same[:1].quantity += 1
         else:
             self.part_line_ids = [Command.create({"product_id": product.id, "quantity": 1})]
+
+    @api.depends("technician_id", "company_id", "plan_id", "part_line_ids.product_id")
+    def _compute_pick(self):
+        sources = self._fse_default_part_locations()
+        Product = self.env["product.product"]
+        Lot = self.env["stock.lot"]
+        products_at, lots_at = {}, {}
+        for order in self:
+            location = sources.get(order) or self.env["stock.location"]
+            if location not in products_at:
+                products_at[location] = Product.union(*Product._fse_free_qty_at(location))
+                quants = (
+                    self.env["stock.quant"]
+                    # sudo: the lots on hand there, only offered to the scan field.
+                    .sudo()
+                    ._read_group(
+                        [("location_id", "child_of", location.ids), ("lot_id", "!=", False), ("quantity", ">", 0)],
+                        ["lot_id"],
+                    )
+                )
+                lots_at[location] = Lot.union(*(lot for (lot,) in quants)).with_env(self.env)
+            order.pick_location_id = location
+            order.pick_product_ids = products_at[location] | order._fse_planned_products()
+            order.pick_lot_ids = lots_at[location]
+
+    def _fse_default_part_locations(self):
+        """{order: where its part lines take parts from by default}: the technician's van
+        in the order's company, else that company's stock."""
+        vans = (
+            self.env["stock.location"]
+            # sudo: vans of the orders' technicians, whatever locations the user may read.
+            .sudo()
+            .search_fetch(
+                [("fse_technician_id", "in", self.technician_id.ids), ("company_id", "in", self.company_id.ids)],
+                ["fse_technician_id", "company_id"],
+            )
+        )
+        van_by_key = {(van.fse_technician_id.id, van.company_id.id): van for van in vans}
+        stock_by_company = self.company_id._fse_default_stock_locations()
+        return {
+            order: van_by_key.get((order.technician_id.id, order.company_id.id))
+            or stock_by_company.get(order.company_id)
+            for order in self
+        }
+
+    def _fse_planned_products(self, exclude_lines=None):
+        """The parts this order plans: its lines' (other than `exclude_lines`) and its plan's kit."""
+        self.ensure_one()
+        lines = self.part_line_ids - exclude_lines if exclude_lines else self.part_line_ids
+        return lines.product_id | self.plan_id.part_ids.product_id
 
     @api.depends_context("uid")
     def _compute_fse_back_office(self):
@@ -1292,6 +1348,8 @@ class FseWorkOrder(models.Model):
             "name": self.env._("Stock Moves of %s", self.name),
             "res_model": "stock.move",
             "view_mode": "list,form",
+            # Odoo's move list offers a Value column; this one shows it to Inventory users only.
+            "views": [(self.env.ref("field_service_erp.view_stock_move_list_fse_order").id, "list"), (False, "form")],
             "domain": [("fse_work_order_id", "=", self.id)],
             "context": {"create": False},
         }

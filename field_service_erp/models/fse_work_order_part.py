@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 
+DISPATCHER_GROUP = "field_service_erp.group_fse_dispatcher"
+
 
 class FseWorkOrderPart(models.Model):
     """A spare part planned or used on a work order.
@@ -92,6 +94,20 @@ class FseWorkOrderPart(models.Model):
         help="Free quantity of this part (and lot) at the source location, e.g. in the van.",
     )
 
+    # What the pickers offer (see _fse_pickable_products and _fse_lots_on_hand).
+    pick_product_ids = fields.Many2many(
+        "product.product",
+        compute="_compute_pick_ids",
+        string="Pickable Parts",
+        help="What is on hand at the source location, plus the parts the order plans.",
+    )
+    pick_lot_ids = fields.Many2many(
+        "stock.lot",
+        compute="_compute_pick_ids",
+        string="Pickable Lots",
+        help="The part's lots and serials on hand at the source location.",
+    )
+
     _quantity_positive = models.Constraint("CHECK(quantity > 0)", "A part quantity must be positive.")
 
     # ------------------------------------------------------------------ computes
@@ -107,25 +123,18 @@ class FseWorkOrderPart(models.Model):
         lines = self.filtered(lambda line: not line.move_id and line.order_id)
         if not lines:
             return
-        companies = lines.order_id.company_id
-        vans = (
-            self.env["stock.location"]
-            # sudo: vans of the order's technician, whatever locations the user may read.
-            .sudo()
-            .search_fetch(
-                [("fse_technician_id", "in", lines.order_id.technician_id.ids), ("company_id", "in", companies.ids)],
-                ["fse_technician_id", "company_id"],
-            )
-        )
-        van_by_key = {(van.fse_technician_id.id, van.company_id.id): van for van in vans}
-        stock_by_company = companies._fse_default_stock_locations()
+        sources = lines.order_id._fse_default_part_locations()
         for line in lines:
-            company = line.order_id.company_id
-            line.location_id = (
-                van_by_key.get((line.order_id.technician_id.id, company.id))
-                or stock_by_company.get(company)
-                or line.location_id
-            )
+            line.location_id = sources.get(line.order_id) or line.location_id
+
+    @api.depends("product_id", "location_id", "lot_id", "order_id.plan_id", "order_id.part_line_ids.product_id")
+    def _compute_pick_ids(self):
+        on_hand = {}
+        lots = self._fse_lots_on_hand()
+        for line in self:
+            # The line's own part stays in its picker, whatever the van holds now.
+            line.pick_product_ids = line._fse_pickable_products(on_hand)[line] | line.product_id
+            line.pick_lot_ids = lots.get(line, self.env["stock.lot"]) | line.lot_id
 
     @api.depends("product_id", "location_id", "lot_id")
     def _compute_qty_at_source(self):
@@ -171,6 +180,28 @@ class FseWorkOrderPart(models.Model):
                         lot=line.lot_id.name,
                         lot_product=line.lot_id.product_id.display_name,
                         product=line.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("lot_id", "location_id", "product_id")
+    def _check_lot_at_source(self):
+        """A lot or serial is taken from where it is: one fitted at a customer or kept
+        elsewhere cannot be picked (consuming it would fail later anyway). Consumed lines
+        keep their lot: it has left the source with the part."""
+        lines = self.filtered(lambda ln: ln.lot_id and ln.location_id and not ln.move_id)
+        on_hand = lines._fse_lots_on_hand()
+        for line in lines:
+            if line.lot_id not in on_hand.get(line, ()):
+                # sudo: where the lot is now, for the message only (technicians cannot read quants).
+                now_at = line.lot_id.sudo().location_id
+                raise ValidationError(
+                    self.env._(
+                        "%(lot)s (%(product)s) is not on hand in %(location)s%(now_at)s: pick a serial or lot "
+                        "that is there, or ask for this one with Request Parts.",
+                        lot=line.lot_id.name,
+                        product=line.product_id.display_name,
+                        location=line.location_id.display_name,
+                        now_at=self.env._(" (it is in %s)", now_at.display_name) if now_at else "",
                     )
                 )
 
@@ -225,6 +256,7 @@ class FseWorkOrderPart(models.Model):
         lines = super().create(vals_list)
         lines.order_id._fse_check_not_locked()
         lines._fse_check_source_location_rights()
+        lines._fse_check_pickable_products()
         return lines
 
     @api.model
@@ -253,9 +285,14 @@ class FseWorkOrderPart(models.Model):
                         order=consumed[0].order_id.name,
                     )
                 )
+        repicked = self.filtered(
+            lambda line: line.product_id.id != vals.get("product_id", line.product_id.id)
+            or line.location_id.id != vals.get("location_id", line.location_id.id)
+        )
         res = super().write(vals)
         if "location_id" in vals:
             self._fse_check_source_location_rights()
+        repicked._fse_check_pickable_products()
         if "quantity" in vals:
             # A consumed line follows its quantity: more is taken, less is returned.
             self.filtered("move_id")._fse_sync_stock()
@@ -286,6 +323,74 @@ class FseWorkOrderPart(models.Model):
                         location=line.location_id.display_name,
                     )
                 )
+
+    def _fse_pickable_products(self, on_hand=None):
+        """{line: the parts it may take without a Request Parts}: what is on hand at the
+        line's source (the van), plus what its order plans (the plan's kit and the order's
+        other lines). The picker offers these; _fse_check_pickable_products enforces them.
+
+        :param on_hand: optional {location: products on hand} cache shared between calls.
+        """
+        Product = self.env["product.product"]
+        on_hand = {} if on_hand is None else on_hand
+        result = {}
+        for line in self:
+            location = line.location_id
+            if location not in on_hand:
+                on_hand[location] = Product.union(*Product._fse_free_qty_at(location))
+            result[line] = on_hand[location] | line.order_id._fse_planned_products(exclude_lines=self)
+        return result
+
+    def _fse_check_pickable_products(self):
+        """Technicians use what they carry or what the order plans; anything else is asked
+        for with Request Parts, so the back office knows it leaves the warehouse."""
+        if self.env.su or self.env.user.has_group(DISPATCHER_GROUP) or not self:
+            return
+        pickable = self._fse_pickable_products()
+        for line in self:
+            if line.product_id not in pickable[line]:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is not on hand in %(location)s and not planned on %(order)s: "
+                        "ask for it with Request Parts.",
+                        product=line.product_id.display_name,
+                        location=line.location_id.display_name,
+                        order=line.order_id.name,
+                    )
+                )
+
+    def _fse_lots_on_hand(self):
+        """{line: lots of its part with a positive quantity at its source location or below}."""
+        result = {}
+        lines = self.filtered(lambda ln: ln.product_id.tracking not in (False, "none") and ln.location_id)
+        for location in lines.location_id:
+            at_location = lines.filtered(lambda ln, loc=location: ln.location_id == loc)
+            groups = (
+                self.env["stock.quant"]
+                # sudo: technicians have no Inventory rights; quantities are only compared.
+                .sudo()
+                ._read_group(
+                    [
+                        ("product_id", "in", at_location.product_id.ids),
+                        ("location_id", "child_of", location.id),
+                        ("lot_id", "!=", False),
+                    ],
+                    ["lot_id"],
+                    ["quantity:sum"],
+                )
+            )
+            lots = self.env["stock.lot"].union(
+                *(
+                    lot
+                    for lot, quantity in groups
+                    if float_compare(quantity, 0.0, precision_rounding=lot.product_id.uom_id.rounding) > 0
+                )
+            )
+            for line in at_location:
+                result[line] = lots.filtered(lambda lot, product=line.product_id: lot.product_id == product).with_env(
+                    self.env
+                )
+        return result
 
     # ------------------------------------------------------------------ stock
     def _fse_return_all(self):

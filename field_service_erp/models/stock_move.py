@@ -55,6 +55,7 @@ class StockMove(models.Model):
         store=True,
         currency_field="company_currency_id",
         help="Stock valuation of the done move; returns from the site are negative.",
+        groups="stock.group_stock_user",  # a cost: not for technicians
     )
 
     @api.model_create_multi

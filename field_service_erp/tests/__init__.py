@@ -18,3 +18,4 @@ from . import test_labor_once
 from . import test_batch_runner
 from . import test_photos
 from . import test_part_requests
+from . import test_part_pickers

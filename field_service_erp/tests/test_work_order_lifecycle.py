@@ -221,6 +221,9 @@ class TestOnSite(FseCommon):
     def test_scanning_a_serial_adds_the_part_once(self):
         valve = self.env["product.product"].create({"name": "Valve", "is_storable": True, "tracking": "serial"})
         serial = self.env["stock.lot"].create({"name": "V-SCAN-1", "product_id": valve.id})
+        # The serial is where the technician (who has no van) takes parts from.
+        stock = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(valve, stock, 1, lot_id=serial)
         belt = self.env["product.product"].create({"name": "Belt", "is_storable": True, "barcode": "4006381333931"})
         order = self._order()
         with Form(order) as form:
