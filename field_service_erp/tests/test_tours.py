@@ -67,10 +67,12 @@ class TestTechnicianPhoneTour(HttpCase):
             ]
         )
         self.env.company.fse_signature_type_ids = installation_type
-        self.env.company.fse_photo_type_ids = False  # the demo asks photos of installations
+        self.env.company.fse_photo_type_ids = installation_type  # a before and an after photo
         valve = self.env["product.product"].create({"name": "Phone Valve", "is_storable": True, "tracking": "serial"})
         serial = self.env["stock.lot"].create({"name": "V-PHONE-1", "product_id": valve.id})
         self.env["stock.quant"]._update_available_quantity(valve, tech.fse_van_location_id, 1, lot_id=serial)
+        filter_part = self.env["product.product"].create({"name": "Phone Filter", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(filter_part, tech.fse_van_location_id, 2)
         customer = self.env["res.partner"].create({"name": "Phone Bakery", "is_company": True, "city": "Gent"})
         order = self.env["fse.work.order"].create(
             {
@@ -85,6 +87,9 @@ class TestTechnicianPhoneTour(HttpCase):
         order.action_schedule()
         order.scheduled_start = fields.Datetime.now()
         order.scheduled_end = fields.Datetime.now() + timedelta(hours=1)
+        self.env["fse.work.order.photo"].create(
+            {"order_id": order.id, "kind": "before", "caption": "Old valve leaking", "image": SMALL_PNG}
+        )
         action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
         self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone", login="phone_tech", timeout=240)
         self.assertEqual(order.state, "done")
@@ -93,12 +98,21 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertRecordValues(order.labor_line_ids, [{"technician_id": tech.id, "hours": 0.25, "from_timer": True}])
         self.assertTrue(order.signature)
         self.assertRecordValues(
-            order.part_line_ids, [{"product_id": valve.id, "lot_id": serial.id, "quantity": 1, "qty_consumed": 1}]
+            order.part_line_ids.sorted(lambda line: line.product_id.name),
+            [
+                {"product_id": filter_part.id, "lot_id": False, "quantity": 1, "qty_consumed": 1},
+                {"product_id": valve.id, "lot_id": serial.id, "quantity": 1, "qty_consumed": 1},
+            ],
         )
         self.assertEqual(set(order.move_ids.mapped("state")), {"done"})
         self.assertEqual(order.move_ids.location_id, tech.fse_van_location_id)
         self.assertEqual(serial.location_id, customer.property_stock_customer)
+        van_quants = self.env["stock.quant"]._gather(filter_part, tech.fse_van_location_id)
+        self.assertEqual(sum(van_quants.mapped("quantity")), 1)  # 2 in the van, 1 fitted
         self.assertRecordValues(order.check_ids, [{"done": True, "done_by_id": tech.id}])
+        after = order.photo_ids.filtered(lambda photo: photo.kind == "after")
+        self.assertRecordValues(after, [{"caption": "New valve fitted", "taken_by_id": tech.id}])
+        self.assertTrue(after.image)
 
     def test_phone_timer_beside_typed_time_asks_which_counts(self):
         """Half an hour on the timer, 1:30 typed for the same day: the phone form shows that
@@ -137,49 +151,6 @@ class TestTechnicianPhoneTour(HttpCase):
         self.assertEqual(order.state, "done")
         self.assertRecordValues(order.labor_line_ids, [{"hours": 1.5, "from_timer": False}])
         self.assertFalse(order.no_labor)
-
-    def test_phone_photos_before_and_after(self):
-        """An installation needs a before and an after photo: the technician adds the after
-        photo on the phone and completes the job."""
-        tech = new_test_user(
-            self.env,
-            login="phone_photo_tech",
-            password="phone_photo_tech_pw",
-            name="Phone Photo Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
-        self.env["fse.checklist.item"].search([]).active = False
-        self.env.company.fse_photo_type_ids = self.env["ir.model.fields.selection"].search(
-            [
-                ("field_id.model", "=", "fse.work.order"),
-                ("field_id.name", "=", "order_type"),
-                ("value", "=", "installation"),
-            ]
-        )
-        customer = self.env["res.partner"].create({"name": "Photo Bakery", "is_company": True})
-        now = fields.Datetime.now()
-        order = self.env["fse.work.order"].create(
-            {
-                "partner_id": customer.id,
-                "technician_id": tech.id,
-                "order_type": "installation",
-                "scheduled_start": now,
-                "scheduled_end": now + timedelta(hours=1),
-                "labor_line_ids": [
-                    Command.create({"technician_id": tech.id, "hours": 1.0, "date": fields.Date.context_today(tech)})
-                ],
-            }
-        )
-        order.action_start()
-        self.env["fse.work.order.photo"].create(
-            {"order_id": order.id, "kind": "before", "caption": "Empty plant room", "image": SMALL_PNG}
-        )
-        action = self.env.ref("field_service_erp.action_fse_work_order_my_day")
-        self.start_tour(f"/odoo/action-{action.id}", "fse_technician_phone_photo", login="phone_photo_tech")
-        self.assertEqual(order.state, "done")
-        after = order.photo_ids.filtered(lambda p: p.kind == "after")
-        self.assertRecordValues(after, [{"caption": "Machine running", "taken_by_id": tech.id}])
-        self.assertTrue(after.image)
 
     def test_phone_request_parts_and_wait(self):
         """The demo technician asks for a part their van lacks: the warehouse gets the

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // On a phone: open a job, ask the warehouse for a part the van lacks, and see the job wait.
 registry.category("web_tour.tours").add("fse_technician_phone_request", {
@@ -12,6 +13,11 @@ registry.category("web_tour.tours").add("fse_technician_phone_request", {
             content: "Request Parts, in the sheet (the header's buttons hide behind a menu)",
             trigger: ".o_form_view .o_form_sheet button[name='action_fse_request_parts']",
             run: "click",
+        },
+        {
+            content: "The request's dialog fits the phone",
+            trigger: ".modal div[name='line_ids']",
+            run: assertNoSidewaysScroll,
         },
         {
             content: "Add a part to the request",
@@ -50,12 +56,7 @@ registry.category("web_tour.tours").add("fse_technician_phone_request", {
         {
             content: "The job waits for its parts, and the page does not scroll sideways",
             trigger: "body:not(:has(.modal)) .o_form_view .o_fse_parts_waiting:contains('Waiting for parts')",
-            run() {
-                const width = document.scrollingElement.scrollWidth;
-                if (width > window.innerWidth) {
-                    throw new Error(`The form scrolls sideways: ${width}px wide on a ${window.innerWidth}px screen`);
-                }
-            },
+            run: assertNoSidewaysScroll,
         },
     ],
 });

@@ -1,9 +1,14 @@
 import { registry } from "@web/core/registry";
-import { assertNoSidewaysScroll, drawSignature } from "@field_service_erp/../tests/tours/fse_tour_utils";
+import {
+    assertNoSidewaysScroll,
+    drawSignature,
+    takePicture,
+} from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // On a phone, one thumb: open the job from My Day, start it (the timer runs), add a part
-// from the van's cards and the valve by its serial, tick the checklist, let the customer
-// draw the signature, and complete it. No page may scroll sideways.
+// from the van's cards and the valve by its serial, take the after photo, tick the
+// checklist, let the customer draw the signature, and complete it. No page may scroll
+// sideways.
 registry.category("web_tour.tours").add("fse_technician_phone", {
     steps: () => [
         {
@@ -55,6 +60,38 @@ registry.category("web_tour.tours").add("fse_technician_phone", {
             run: "click",
         },
         {
+            // On a phone the field opens Odoo's full-screen picker of cards: what the van
+            // holds first, with its quantity, and no price.
+            content: "Open the part picker",
+            trigger: "div[name='scan_product_id'] input",
+            run: "click",
+        },
+        {
+            content: "The van's parts come first, with what the van holds, and no price",
+            trigger: ".modal .o_kanban_record:first:contains('On hand')",
+            run() {
+                const cards = [...document.querySelectorAll(".modal .o_kanban_record")];
+                const names = cards.map((card) => card.textContent);
+                if (!names[0].includes("Phone Filter") && !names[0].includes("Phone Valve")) {
+                    throw new Error(`the first card is not a van part: ${names[0]}`);
+                }
+                if (names.some((name) => /price/i.test(name))) {
+                    throw new Error("the part picker shows a price");
+                }
+                assertNoSidewaysScroll();
+            },
+        },
+        {
+            content: "Pick the filter from the van's cards",
+            trigger: ".modal .o_kanban_record:contains('Phone Filter')",
+            run: "click",
+        },
+        {
+            content: "The filter is on the order, as a card",
+            trigger: "div[name='part_line_ids'] .o_kanban_record:contains('Phone Filter')",
+            run: assertNoSidewaysScroll,
+        },
+        {
             content: "Open the serial picker",
             trigger: "div[name='scan_lot_id'] input",
             run: "click",
@@ -67,6 +104,56 @@ registry.category("web_tour.tours").add("fse_technician_phone", {
         {
             content: "The valve is on the order",
             trigger: "div[name='part_line_ids'] .o_kanban_record:contains('V-PHONE-1')",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Photos tab",
+            trigger: ".o_notebook .nav-link:contains('Photos')",
+            run: "click",
+        },
+        {
+            content: "The before photo taken on arrival is a card",
+            trigger: "div[name='photo_ids'] .o_kanban_record:not(.o-kanban-button-new):contains('Before'):contains('Old valve leaking') img",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Add a photo",
+            trigger: "div[name='photo_ids'] .o-kanban-button-new",
+            run: "click",
+        },
+        {
+            content: "It is the after photo",
+            trigger: ".modal div[name='kind'] input[data-value='after']",
+            run: "click",
+        },
+        {
+            content: "Take the picture",
+            // The file input is hidden behind the field's button, as on the phone.
+            trigger: ".modal div[name='image'] input[type='file']:not(:visible)",
+            run: takePicture,
+        },
+        {
+            content: "The picture is in",
+            trigger: ".modal div[name='image'] img[src^='data:image/png']",
+        },
+        {
+            content: "Caption",
+            trigger: ".modal div[name='caption'] input",
+            run: "edit New valve fitted",
+        },
+        {
+            content: "The photo's dialog fits the phone",
+            trigger: ".modal div[name='caption'] input",
+            run: assertNoSidewaysScroll,
+        },
+        {
+            content: "Save the photo",
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The after photo is a card too",
+            trigger: "div[name='photo_ids'] .o_kanban_record:contains('After'):contains('New valve fitted')",
             run: assertNoSidewaysScroll,
         },
         {

@@ -65,3 +65,16 @@ export function assertTouchTargets(selector) {
         }
     }
 }
+
+// A small PNG standing for the phone camera's picture.
+const PICTURE_PNG =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/** Fill the image field's (hidden) file input as the phone's camera would. */
+export async function takePicture({ anchor }) {
+    const blob = await (await fetch(`data:image/png;base64,${PICTURE_PNG}`)).blob();
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([blob], "after.png", { type: "image/png" }));
+    anchor.files = transfer.files;
+    anchor.dispatchEvent(new Event("change", { bubbles: true }));
+}
