@@ -208,7 +208,15 @@ class TestPartPickers(FsePickerCommon):
                     (ref("field_service_erp.view_product_product_kanban_fse_pick").id, "kanban"),
                 ],
             ),
-            ("stock.quant", [(ref("field_service_erp.view_stock_quant_list_fse_van").id, "list")]),
+            (
+                "stock.quant",
+                [
+                    (ref("field_service_erp.view_stock_quant_list_fse_van").id, "list"),
+                    (ref("field_service_erp.view_stock_quant_kanban_fse_van").id, "kanban"),
+                ],
+            ),
+            ("fse.work.order.part.request", [(False, "form")]),
+            ("stock.picking", [(False, "kanban"), (False, "form")]),
             ("stock.move", [(ref("field_service_erp.view_stock_move_list_fse_order").id, "list"), (False, "form")]),
             ("fse.installation", [(False, "form")]),
             ("stock.lot", [(False, "list"), (False, "kanban")]),
@@ -223,6 +231,11 @@ class TestPartPickers(FsePickerCommon):
                     if field in prices and (field != "value" or name.startswith("stock."))  # not a meter's value
                 }
                 self.assertFalse(costs, model)
+        # The part pickers of the job and of Request Parts open the picker's own views.
+        for model in ("fse.work.order", "fse.work.order.part.request"):
+            arch = self.env[model].with_user(self.tech).get_views([(False, "form")])["views"]["form"]["arch"]
+            for picker in ("view_product_product_list_fse_pick", "view_product_product_kanban_fse_pick"):
+                self.assertIn(f"field_service_erp.{picker}", arch, model)
         # The back office still sees the parts' value; a technician cannot even read it.
         result = (
             self.env["stock.move"]
