@@ -125,34 +125,37 @@ def technician_shots(browser, url, db, out):
     sid = session_id(url, db, "tech", "tech")
     browser.call("Network.setCookie", name="session_id", value=sid, url=url)
     running = find_id(url, sid, "fse.work.order", [("state", "=", "in_progress")])
-    done = find_id(url, sid, "fse.work.order", [("state", "=", "done")])
+    waiting = find_id(url, sid, "fse.work.order", [("parts_waiting", "=", True)])
+    done = find_id(url, sid, "fse.work.order", [("state", "=", "done"), ("photo_ids", "!=", False)])
     my_day = f"{url}/odoo/action-field_service_erp.action_fse_work_order_my_day"
-    browser.shot(my_day, os.path.join(out, "phone-my-day.png"), PHONE, wait=10)
-    browser.shot(f"{my_day}/{running}", os.path.join(out, "phone-order.png"), PHONE, wait=5)
-    browser.shot(
+
+    def phone(name, path, clicks=(), wait=5):
+        browser.shot(path, os.path.join(out, f"{name}.png"), PHONE, wait=wait, clicks=clicks)
+
+    phone("phone-home", f"{url}/odoo", wait=10)  # login lands on My Day
+    phone("phone-my-day", my_day)
+    phone("phone-order", f"{my_day}/{running}")
+    phone("phone-parts", f"{my_day}/{running}", clicks=[".o_notebook .nav-link::Parts"])
+    phone(
+        "phone-part-picker",
         f"{my_day}/{running}",
-        os.path.join(out, "phone-parts.png"),
-        PHONE,
-        wait=5,
-        clicks=[".o_notebook .nav-link::Parts"],
+        clicks=[".o_notebook .nav-link::Parts", "div[name='scan_product_id'] input"],
     )
-    browser.shot(
+    phone("phone-labor", f"{my_day}/{running}", clicks=[".o_notebook .nav-link::Labor", ".o-kanban-button-new"])
+    phone(
+        "phone-signature",
         f"{my_day}/{running}",
-        os.path.join(out, "phone-signature.png"),
-        PHONE,
-        wait=5,
-        clicks=[
-            ".o_notebook .nav-link::Sign-off",
-            "div[name='signature'] .o_signature",
-            ".modal .o_web_sign_auto_button",
-        ],
+        clicks=[".o_notebook .nav-link::Sign-off", "div[name='signature'] .o_signature"],
     )
-    browser.shot(
-        f"{url}/report/html/field_service_erp.report_fse_service/{done}",
-        os.path.join(out, "phone-service-report.png"),
-        PHONE,
-        wait=5,
+    phone("phone-request-parts", f"{my_day}/{running}", clicks=["button[name='action_fse_request_parts']"])
+    phone("phone-waiting", f"{my_day}/{waiting}")
+    phone(
+        "phone-photos",
+        f"{url}/odoo/action-field_service_erp.action_fse_work_order_mine/{done}",
+        clicks=[".o_notebook .nav-link::Photos"],
     )
+    phone("phone-van-stock", f"{url}/odoo/action-field_service_erp.action_fse_my_van")
+    phone("phone-service-report", f"{url}/report/html/field_service_erp.report_fse_service/{done}")
 
 
 def contract_shots(browser, url, db, out):
