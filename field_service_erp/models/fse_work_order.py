@@ -1266,6 +1266,21 @@ class FseWorkOrder(models.Model):
             asked[product] += quantity
             if line.get("note"):
                 notes[product] = "\n".join(filter(None, [notes.get(product), line["note"].strip()]))
+        # A technician's request is for a job, not a stock order: above the company's limit
+        # the back office requests (what is asked counts in all, what is on the way included).
+        limit = self.company_id.fse_request_max_qty
+        if not (self.env.su or self.env.user.has_group(DISPATCHER_GROUP)):
+            for product, quantity in asked.items():
+                if product.uom_id.compare(quantity, limit) > 0:
+                    raise UserError(
+                        self.env._(
+                            "A technician may ask for at most %(limit)s %(uom)s of %(product)s for a job: "
+                            "ask the back office for more.",
+                            limit=f"{limit:g}",
+                            uom=product.uom_id.name,
+                            product=product.display_name,
+                        )
+                    )
         # sudo: the order's requests, all of them, whatever moves the reader may see.
         on_the_way = defaultdict(float)
         for move in self.sudo().request_move_ids.filtered(lambda m: m.state not in ("done", "cancel")):

@@ -16,6 +16,14 @@ class ResCompany(models.Model):
         "Warehouse stock is always checked.",
     )
 
+    fse_request_max_qty = fields.Float(
+        string="Technician Request Limit",
+        default=10.0,
+        digits="Product Unit",
+        help="The most of one part a technician may ask for a job with Request Parts (in the part's unit); "
+        "the back office requests more.",
+    )
+
     fse_timer_rounding_minutes = fields.Integer(
         string="Round Timer Up To (minutes)",
         default=15,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .fse_price_policy import fse_price_hidden
 from .fse_write_policy import field_labels
 
 # Set by the work order's stock sync only (as superuser): they decide the consumed quantity
@@ -10,6 +11,10 @@ FSE_LINK_FIELDS = ("fse_work_order_id", "fse_part_id")
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    def _has_field_access(self, field, operation):
+        # Technicians read no price or cost (fse_price_policy).
+        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)
 
     fse_work_order_id = fields.Many2one(
         "fse.work.order",
@@ -29,8 +34,9 @@ class StockMove(models.Model):
     )
 
     # The replenishment of a van asked from a work order (Request Parts): the order waits for
-    # parts while such a move is open. Not one of FSE_LINK_FIELDS: it moves no stock and costs
-    # nothing, and Inventory users' own splits (backorders) must carry it.
+    # parts while such a move is open. Set by the request's procurement (as superuser) and
+    # carried by the splits of such a move (backorders, which Inventory users make); see
+    # _fse_check_request_link.
     fse_request_order_id = fields.Many2one(
         "fse.work.order",
         string="Requested for Work Order",
@@ -61,11 +67,45 @@ class StockMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._fse_check_links(vals_list)
+        self._fse_check_request_link(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         self._fse_check_links([vals])
+        if "fse_request_order_id" in vals and not self.env.su:
+            self._fse_refuse_request_link()
         return super().write(vals)
+
+    @api.model
+    def _fse_check_request_link(self, vals_list):
+        """A new move may name the work order it is requested for only as the split of an
+        open request move of that order and part (a backorder); else a stock user could make
+        an order wait, or make a technician's real request look already on its way."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            if not vals.get("fse_request_order_id"):
+                continue
+            # sudo: whether the order has such a request, whatever moves the user may read.
+            open_request = self.sudo().search_count(
+                [
+                    ("fse_request_order_id", "=", vals["fse_request_order_id"]),
+                    ("product_id", "=", vals.get("product_id")),
+                    ("state", "not in", ("done", "cancel")),
+                ],
+                limit=1,
+            )
+            if not open_request:
+                self._fse_refuse_request_link()
+
+    def _fse_refuse_request_link(self):
+        raise AccessError(
+            self.env._(
+                "%(fields)s of %(model)s cannot be written directly; use Request Parts on the work order.",
+                fields=field_labels(self, ["fse_request_order_id"]),
+                model=self._description,
+            )
+        )
 
     @api.model
     def _fse_check_links(self, vals_list):

@@ -243,6 +243,8 @@ class TestPartRequests(FsePartRequestCommon):
             ("service", open_order, [(service, 1)], None, UserError, "not tracked in stock"),
             ("non-storable", open_order, [(consumable, 1)], None, UserError, "not tracked in stock"),
             ("no line", open_order, [], None, UserError, "Add the parts"),
+            ("above the technician's limit", open_order, [(self.gasket, 11)], None, UserError, "at most 10 Units"),
+            ("the limit counts in all", open_order, [(self.gasket, 6), (self.gasket, 5)], None, UserError, "at most"),
             ("another technician's order", other_tech_order, [(self.gasket, 1)], None, AccessError, ""),
         ]
         for label, order, lines, user, error, message in cases:
@@ -267,6 +269,41 @@ class TestPartRequests(FsePartRequestCommon):
         self._request(order, (self.gasket, 2), user=self.dispatcher).action_confirm()
         self.assertEqual(order.request_move_ids.location_dest_id, self.van_b)
         self.assertTrue(order.parts_waiting)
+        # The technician's limit is not the back office's.
+        self._request(order, (self.gasket, 40), user=self.dispatcher).action_confirm()
+        self.assertEqual(sum(order.request_move_ids.mapped("product_uom_qty")), 40)
+
+    def test_only_a_request_links_a_move_to_an_order(self):
+        """Stock users write moves, but not the work order they are requested for: else a
+        delivery could make a job wait, or a technician's real request look on its way."""
+        order = self._order_with()
+        delivery = self.env["stock.move"].create(
+            {
+                "product_id": self.gasket.id,
+                "product_uom_qty": 1,
+                "location_id": self.wh_stock.id,
+                "location_dest_id": self.customer.property_stock_customer.id,
+            }
+        )
+        stock_user = self.dispatcher.with_user(self.dispatcher)
+        self.assertTrue(stock_user.has_group("stock.group_stock_user"))
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            delivery.with_user(self.dispatcher).write({"fse_request_order_id": order.id})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.env["stock.move"].with_user(self.dispatcher).create(
+                {
+                    "product_id": self.gasket.id,
+                    "product_uom_qty": 1,
+                    "location_id": self.wh_stock.id,
+                    "location_dest_id": self.van.id,
+                    "fse_request_order_id": order.id,
+                }
+            )
+        self.assertFalse(order.parts_waiting)
+        self.assertFalse(delivery.fse_request_order_id)
+        # The technician's request is then not mistaken for one on its way.
+        self._request(order, (self.gasket, 1)).action_confirm()
+        self.assertEqual(order.request_move_ids.product_uom_qty, 1)
 
 
 @tagged("post_install", "-at_install")
