@@ -1,5 +1,13 @@
+import base64
+import binascii
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.mimetypes import guess_mimetype
+
+# What a phone camera or gallery gives: evidence on a customer's report, never a document
+# that carries markup (Odoo's image field stores SVG and HTML as they come).
+PHOTO_MIMETYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
 class FseWorkOrderPhoto(models.Model):
@@ -62,6 +70,16 @@ class FseWorkOrderPhoto(models.Model):
         # 'required' is not enforced by the ORM on a field stored as an attachment.
         if not all(vals.get("image") for vals in vals_list):
             raise ValidationError(self.env._("A work order photo needs its image: take or choose a photo."))
+        for vals in vals_list:
+            image = vals["image"] if isinstance(vals["image"], bytes) else vals["image"].encode()
+            try:  # the first bytes tell the format (1024 base64 characters: 768 bytes)
+                head = base64.b64decode(b"".join(image.split())[:1024])
+            except (binascii.Error, ValueError):
+                head = b""
+            if guess_mimetype(head) not in PHOTO_MIMETYPES:
+                raise ValidationError(
+                    self.env._("A work order photo must be a JPEG, PNG or WebP picture, as a phone takes it.")
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_open_orders(self):

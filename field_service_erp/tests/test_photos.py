@@ -138,6 +138,13 @@ class TestWorkOrderPhotos(FsePhotoCommon):
         photo = self._photo(order)
         with self._refused(ValidationError, "needs its image"):
             photo.with_user(self.tech).image = False
+        # A picture, not a document carrying markup (Odoo's image field keeps SVG as it is).
+        svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>')
+        for image in (svg, base64.b64encode(b"<html><body>not a photo</body></html>")):
+            with self._refused(ValidationError, "JPEG, PNG or WebP"):
+                Photo.create({"order_id": order.id, "kind": "after", "image": image})
+            with self._refused(ValidationError, "JPEG, PNG or WebP"):
+                photo.with_user(self.tech).image = image
         self.assertEqual(order.photo_ids, photo)
         self.assertTrue(photo.image)
 
