@@ -305,20 +305,22 @@ class FseWorkOrderPart(models.Model):
         return super().unlink()
 
     def _fse_check_source_location_rights(self):
-        """Technicians take parts from their own van or the default location; a dispatcher
-        decides anything else."""
+        """Technicians take parts from their own van, or from the company's default stock
+        when they have no van; a dispatcher decides anything else. (With a van, a part from
+        the warehouse comes through Request Parts, so the back office sees it leave.)"""
         if self.env.su or self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
             return
         default_stock = self.order_id.company_id._fse_default_stock_locations()  # one query for all lines
         for line in self:
             company = line.order_id.company_id
-            allowed = line.order_id.technician_id.with_company(company).fse_van_location_id | (
+            allowed = line.order_id.technician_id.with_company(company).fse_van_location_id or (
                 default_stock.get(company) or self.env["stock.location"]
             )
             if line.location_id and line.location_id not in allowed:
                 raise UserError(
                     self.env._(
-                        "Only a dispatcher can take %(product)s from %(location)s; use your van.",
+                        "Only a dispatcher can take %(product)s from %(location)s; use your van, and ask "
+                        "the warehouse for what it lacks with Request Parts.",
                         product=line.product_id.display_name,
                         location=line.location_id.display_name,
                     )

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
+from .fse_price_policy import fse_price_hidden
+
 # Context key of a part picker: the id of the stock location the part is taken from (a
 # technician's van). With it, product searches list what is on hand there first and the
 # picker's labels say how many; without it, products behave exactly as in Odoo.
@@ -10,6 +12,10 @@ PICK_LOCATION = "fse_pick_location_id"
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
+
+    def _has_field_access(self, field, operation):
+        # Technicians read no price or cost (fse_price_policy).
+        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)
 
     fse_pick_qty = fields.Float(
         string="On Hand Here",

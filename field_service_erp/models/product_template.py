@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .fse_price_policy import fse_price_hidden
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -9,3 +11,6 @@ class ProductTemplate(models.Model):
         help="Warranty given on this machine from its installation date, used when a delivered "
         "serial number becomes an installation.",
     )
+
+    def _has_field_access(self, field, operation):
+        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)

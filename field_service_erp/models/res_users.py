@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .fse_price_policy import PRICE_ROLES, TECHNICIAN_GROUP
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -62,6 +64,14 @@ class ResUsers(models.Model):
             )
         self.invalidate_recordset(["fse_van_location_id"])
         return True
+
+    def _fse_hides_prices(self):
+        """A technician without a back-office role reads no price or cost (fse_price_policy)."""
+        self.ensure_one()
+        if not self.has_group(TECHNICIAN_GROUP):
+            return False
+        roles = [self.env.ref(xmlid, raise_if_not_found=False) for xmlid in PRICE_ROLES]
+        return not any(role and role in self.all_group_ids for role in roles)
 
     def action_fse_my_van(self):
         """Open the on-hand quantities of the user's van.

@@ -7,7 +7,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .test_stock_consumption import FseStockCommon
@@ -179,6 +179,73 @@ class TestPartPickers(FsePickerCommon):
         self.order.with_user(self.dispatcher).part_line_ids = [Command.create({"product_id": self.pump.id})]
         order.write({"part_line_ids": [Command.create({"product_id": self.pump.id})]})
         self.assertEqual(len(self.order.part_line_ids.filtered(lambda ln: ln.product_id == self.pump)), 2)
+
+    def test_technician_with_a_van_does_not_take_from_the_warehouse(self):
+        """Pointing a line at the warehouse stock would make all of it pickable: with a van,
+        what the van lacks comes through Request Parts."""
+        order = self.order.with_user(self.tech)
+        before = self._lines()
+        with self.assertRaisesRegex(UserError, "use your van, and ask the warehouse"), self.env.cr.savepoint():
+            order.write(
+                {"part_line_ids": [Command.create({"product_id": self.pump.id, "location_id": self.wh_stock.id})]}
+            )
+        with self.assertRaisesRegex(UserError, "use your van"), self.env.cr.savepoint():
+            order.write(
+                {
+                    "part_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.valve.id,
+                                "lot_id": self.warehouse_sn.id,
+                                "location_id": self.wh_stock.id,
+                            }
+                        )
+                    ]
+                }
+            )
+        gasket_line = order.part_line_ids
+        with self.assertRaisesRegex(UserError, "use your van"), self.env.cr.savepoint():
+            gasket_line.location_id = self.wh_stock
+        self.assertEqual(self._lines(), before)
+        self.assertEqual(self.order.part_line_ids.location_id, self.van)
+
+    def test_technicians_read_no_price_or_cost_over_the_api(self):
+        """The price rule holds on the server: a technician reads no product price or cost and
+        no stock value of a move; dispatchers, stock users and users without field service
+        keep Odoo's rights; a technician who is also an Inventory user reads them as such."""
+        job = self._order_with({"product_id": self.filter.id, "quantity": 1})
+        job.action_complete()
+        move = job.move_ids
+        self.assertEqual(len(move), 1)
+        product_fields = ["list_price", "lst_price", "standard_price", "avg_cost", "total_value"]
+        move_fields = ["value", "price_unit", "standard_price"]
+        for model, record, names in (
+            ("product.product", self.filter, product_fields),
+            ("product.template", self.filter.product_tmpl_id, ["list_price", "standard_price"]),
+            ("stock.move", move, move_fields),
+        ):
+            for name in names:
+                with self.subTest(model=model, field=name):
+                    with self.assertRaises(AccessError):
+                        record.with_user(self.tech).read([name])
+                    with self.assertRaises(AccessError):
+                        self.env[model].with_user(self.tech).search_read([("id", "=", record.id)], [name])
+                    self.assertNotIn(name, self.env[model].with_user(self.tech).fields_get())
+                    self.assertIn(name, self.env[model].with_user(self.dispatcher).fields_get())
+        # Names and quantities stay readable: the technician's screens need them.
+        self.assertEqual(self.filter.with_user(self.tech).read(["display_name"])[0]["display_name"], "[FLT] Filter")
+        self.assertEqual(move.with_user(self.tech).read(["quantity"])[0]["quantity"], move.quantity)
+        # Others keep Odoo's rights.
+        clerk = new_test_user(self.env, login="fse_price_clerk", groups="base.group_user")
+        storeman = new_test_user(
+            self.env, login="fse_price_storeman", groups="field_service_erp.group_fse_technician,stock.group_stock_user"
+        )
+        for user in (self.dispatcher, clerk, storeman):
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    self.filter.with_user(user).read(["standard_price"])[0]["standard_price"],
+                    self.filter.standard_price,
+                )
 
     def test_a_plan_s_kit_counts_as_planned(self):
         plan = self.env["fse.maintenance.plan"].create(
