@@ -288,3 +288,35 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
         )
         self.assertEqual(pickup.state, "done")
         self.assertEqual(self.env["stock.quant"]._get_available_quantity(hose, van), 7)
+
+    def test_narrow_phone_installed_base_is_cards(self):
+        tech = new_test_user(
+            self.env,
+            login="narrow_inst_tech",
+            password="narrow_inst_tech_pw",
+            name="Narrow Installation Technician",
+            groups="field_service_erp.group_fse_technician",
+        )
+        customer = self.env["res.partner"].create({"name": "Narrow Bakery Group", "is_company": True})
+        oven = self.env["product.product"].create({"name": "Narrow Oven", "is_storable": True})
+        machine = self.env["fse.installation"].create(
+            {
+                "name": "Narrow Oven With A Long Model Name, Hall B",
+                "partner_id": customer.id,
+                "product_id": oven.id,
+                "installation_date": fields.Date.today(),
+                "warranty_end_date": fields.Date.today() + timedelta(days=365),
+            }
+        )
+        self.env["fse.installation"].create(
+            {"name": "Narrow Door Seal", "partner_id": customer.id, "product_id": oven.id, "parent_id": machine.id}
+        )
+        self.env["fse.work.order"].create(
+            {"partner_id": customer.id, "installation_id": machine.id, "technician_id": tech.id}
+        )
+        self.assertTrue(machine.under_warranty)
+        self.start_tour(
+            "/odoo/action-field_service_erp.action_fse_installation",
+            "fse_technician_narrow_installation",
+            login=tech.login,
+        )

@@ -13,6 +13,10 @@ class FseWorkOrderPartRequest(models.TransientModel):
     van_location_id = fields.Many2one(
         "stock.location", string="To Van", compute="_compute_van_location_id", help="Where the parts are brought."
     )
+    # The part picker lists what this stock holds first, with its quantity.
+    stock_location_id = fields.Many2one(
+        "stock.location", string="From", compute="_compute_van_location_id", help="Where the parts come from."
+    )
     line_ids = fields.One2many("fse.work.order.part.request.line", "request_id", string="Parts")
     done = fields.Boolean(readonly=True, help="Confirmed: confirming again changes nothing.")
 
@@ -20,6 +24,8 @@ class FseWorkOrderPartRequest(models.TransientModel):
     def _compute_van_location_id(self):
         for wizard in self:
             wizard.van_location_id = wizard.order_id._fse_request_van() if wizard.order_id else False
+            # sudo: the van's warehouse stock, whatever warehouses the technician may read.
+            wizard.stock_location_id = wizard.van_location_id.sudo().warehouse_id.lot_stock_id
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -117,3 +117,44 @@ registry.category("web_tour.tours").add("fse_technician_narrow", {
         },
     ],
 });
+
+// At 360 px: the installed base is cards, and a machine's page with all its tabs fits.
+registry.category("web_tour.tours").add("fse_technician_narrow_installation", {
+    steps: () => [
+        {
+            content: "Machines are cards, not a table",
+            trigger: ".o_kanban_record:contains('Narrow Oven With A Long Model Name, Hall B')",
+            run() {
+                if (document.querySelector(".o_list_table")) {
+                    throw new Error("the installed base is a table on the phone");
+                }
+                assertNoSidewaysScroll();
+            },
+        },
+        {
+            content: "Open the machine",
+            trigger: ".o_kanban_record:contains('Narrow Oven With A Long Model Name, Hall B')",
+            run: "click",
+        },
+        {
+            content: "Its warranty is a badge, not a ribbon over the title",
+            trigger: ".o_form_view .oe_title .badge:contains('Under Warranty')",
+            run: assertNoSidewaysScroll,
+        },
+        ...tab("Components"),
+        {
+            content: "Its components are cards",
+            trigger: "div[name='child_ids'] .o_kanban_record:contains('Narrow Door Seal')",
+            run: assertNoSidewaysScroll,
+        },
+        ...tab("Service History"),
+        {
+            content: "Its history is cards",
+            trigger: "div[name='work_order_ids'] .o_kanban_record",
+            run: assertNoSidewaysScroll,
+        },
+        ...tab("Contracts"),
+        ...tab("Meter"),
+        ...tab("Notes"),
+    ],
+});
