@@ -8,7 +8,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL, clean_context, format_duration
+from odoo.tools import SQL, clean_context, format_date, format_duration
 
 from odoo.addons.stock.models.stock_rule import ProcurementException
 
@@ -982,7 +982,7 @@ class FseWorkOrder(models.Model):
             return []
         values = {
             "name": self.name,
-            "day": fields.Date.to_string(self._fse_timer_day()),
+            "day": format_date(self.env, self._fse_timer_day()),  # in the user's language
             "timer": format_duration(timer),
             "hand": format_duration(hand),
             "add": format_duration(to_add),

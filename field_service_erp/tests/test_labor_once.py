@@ -47,6 +47,7 @@ class TestLaborCountedOnce(FseCommon):
             wizard, result = self._confirm(action)
         self.assertIn("covers the timer (00:15)", wizard.summary)
         self.assertIn("The hand-entered time counts", wizard.summary)
+        self.assertIn("hand-entered work of 03/02/2026", wizard.summary)  # the user's date format
         self.assertIs(result, True)
         self.assertEqual(order.state, "done")
         self.assertRecordValues(order.labor_line_ids, [{"hours": 1.5, "from_timer": False}])
