@@ -14,7 +14,7 @@ export function assertNoSidewaysScroll() {
     }
     const boxes = document.querySelectorAll(
         ".o_action_manager, .o_content, .o_form_view, .o_form_sheet_bg, .o_kanban_view, .o_notebook_headers, " +
-            ".modal-body, .o_field_x2many, .o_list_renderer"
+            ".modal-body, .o_field_x2many, .o_list_renderer, .o-mail-Chatter-topbar"
     );
     for (const el of boxes) {
         if (el.scrollWidth <= el.clientWidth + 1) {
