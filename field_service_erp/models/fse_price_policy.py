@@ -25,8 +25,8 @@ PRICE_ROLES = (
 )
 
 
-def fse_price_hidden(record, field):
-    """Whether `field` of `record`'s model is a price the current user may not read."""
-    if field.name not in PRICE_FIELDS.get(record._name, ()) or record.env.su:
-        return False
-    return record.env.user._fse_hides_prices()
+def fse_price_hidden(record):
+    """Whether the current user may not read the price fields of `record`'s model. The
+    models' _has_field_access asks it only for those fields (PRICE_FIELDS), so that every
+    other field read stays Odoo's."""
+    return not record.env.su and record.env.user._fse_hides_prices()

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
-from .fse_price_policy import fse_price_hidden
+from .fse_price_policy import PRICE_FIELDS, fse_price_hidden
 
 # Context key of a part picker: the id of the stock location the part is taken from (a
 # technician's van). With it, product searches list what is on hand there first and the
@@ -14,8 +14,11 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     def _has_field_access(self, field, operation):
-        # Technicians read no price or cost (fse_price_policy).
-        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)
+        # Technicians read no price or cost (fse_price_policy); the name test first, as
+        # this runs on every field read.
+        if field.name in PRICE_FIELDS["product.product"] and fse_price_hidden(self):
+            return False
+        return super()._has_field_access(field, operation)
 
     fse_pick_qty = fields.Float(
         string="On Hand Here",

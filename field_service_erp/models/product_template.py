@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .fse_price_policy import fse_price_hidden
+from .fse_price_policy import PRICE_FIELDS, fse_price_hidden
 
 
 class ProductTemplate(models.Model):
@@ -13,4 +13,8 @@ class ProductTemplate(models.Model):
     )
 
     def _has_field_access(self, field, operation):
-        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)
+        # Technicians read no price or cost (fse_price_policy); the name test first, as
+        # this runs on every field read.
+        if field.name in PRICE_FIELDS["product.template"] and fse_price_hidden(self):
+            return False
+        return super()._has_field_access(field, operation)

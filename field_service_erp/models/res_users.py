@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from .fse_price_policy import PRICE_ROLES, TECHNICIAN_GROUP
@@ -65,13 +65,18 @@ class ResUsers(models.Model):
         self.invalidate_recordset(["fse_van_location_id"])
         return True
 
+    @tools.ormcache("self.id")
     def _fse_hides_prices(self):
-        """A technician without a back-office role reads no price or cost (fse_price_policy)."""
+        """A technician without a back-office role reads no price or cost (fse_price_policy).
+        Asked on every read of a price field: cached per user, and cleared with Odoo's own
+        group caches when the user's groups change."""
         self.ensure_one()
-        if not self.has_group(TECHNICIAN_GROUP):
+        group_ids = set(self._get_group_ids())
+        technician = self.env.ref(TECHNICIAN_GROUP, raise_if_not_found=False)
+        if not technician or technician.id not in group_ids:
             return False
-        roles = [self.env.ref(xmlid, raise_if_not_found=False) for xmlid in PRICE_ROLES]
-        return not any(role and role in self.all_group_ids for role in roles)
+        roles = (self.env.ref(xmlid, raise_if_not_found=False) for xmlid in PRICE_ROLES)
+        return not any(role and role.id in group_ids for role in roles)
 
     def action_fse_my_van(self):
         """Open the on-hand quantities of the user's van.

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .fse_price_policy import fse_price_hidden
+from .fse_price_policy import PRICE_FIELDS, fse_price_hidden
 from .fse_write_policy import field_labels
 
 # Set by the work order's stock sync only (as superuser): they decide the consumed quantity
@@ -13,8 +13,11 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def _has_field_access(self, field, operation):
-        # Technicians read no price or cost (fse_price_policy).
-        return super()._has_field_access(field, operation) and not fse_price_hidden(self, field)
+        # Technicians read no price or cost (fse_price_policy); the name test first, as
+        # this runs on every field read.
+        if field.name in PRICE_FIELDS["stock.move"] and fse_price_hidden(self):
+            return False
+        return super()._has_field_access(field, operation)
 
     fse_work_order_id = fields.Many2one(
         "fse.work.order",

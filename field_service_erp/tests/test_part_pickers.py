@@ -246,6 +246,15 @@ class TestPartPickers(FsePickerCommon):
                     self.filter.with_user(user).read(["standard_price"])[0]["standard_price"],
                     self.filter.standard_price,
                 )
+        # The answer is cached per user, and follows a change of the user's groups.
+        promoted = new_test_user(self.env, login="fse_price_promoted", groups="field_service_erp.group_fse_technician")
+        with self.assertRaises(AccessError):
+            self.filter.with_user(promoted).read(["standard_price"])
+        promoted.group_ids = [Command.link(self.env.ref("stock.group_stock_user").id)]
+        self.assertEqual(
+            self.filter.with_user(promoted).read(["standard_price"])[0]["standard_price"],
+            0.0 + self.filter.standard_price,
+        )
 
     def test_a_plan_s_kit_counts_as_planned(self):
         plan = self.env["fse.maintenance.plan"].create(
