@@ -28,6 +28,7 @@ import pytz
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.tools import format_date
 
 # What a coverage decision says: the kind (a COVERAGE_KINDS key, or False), the share of the
 # price the customer does not pay and the reason printed on the invoice line.
@@ -273,7 +274,8 @@ class FseBillingEngine(models.AbstractModel):
         inst = order.installation_id
         day = order.service_date
         if order.order_type == "corrective" and inst.warranty_end_date and day and inst.warranty_end_date >= day:
-            return "warranty", 100.0, self.env._("Warranty until %s", inst.warranty_end_date.strftime("%Y-%m-%d"))
+            # Dates on invoice lines in the language's format, as the rest of the line's text.
+            return "warranty", 100.0, self.env._("Warranty until %s", format_date(self.env, inst.warranty_end_date))
         contract = order.contract_id
         if not contract:
             return NO_COVERAGE
@@ -343,7 +345,7 @@ class FseBillingEngine(models.AbstractModel):
                         self.env._(
                             "Visit included in the contract (%(left)s left until %(end)s)",
                             left=f"{remaining - 1:g}",
-                            end=end.isoformat(),
+                            end=format_date(self.env, end),
                         )
                     )
             labor[0].included_qty = 1.0
@@ -362,7 +364,7 @@ class FseBillingEngine(models.AbstractModel):
                     "%(hours)s h included in the contract (%(left)s h left until %(end)s)",
                     hours=f"{hours:g}",
                     left=f"{remaining:g}",
-                    end=end.isoformat(),
+                    end=format_date(self.env, end),
                 )
             )
 

@@ -209,7 +209,7 @@ class TestContractBilling(FseBillingCommon):
         self._contract(date(2026, 1, 1), included_quantity=2.0, included_unit="hours", included_period="month")
         first = self._covered_order(hours=1.5).action_create_invoices()
         self.assertEqual(first.invoice_line_ids.discount, 100.0)
-        self.assertIn("1.5 h included in the contract (0.5 h left until 2026-", first.invoice_line_ids.name)
+        self.assertIn("1.5 h included in the contract (0.5 h left until 12/31/2026)", first.invoice_line_ids.name)
         second = self._covered_order(hours=1.5).action_create_invoices()
         self.assertEqual(second.invoice_line_ids.discount, 33.33)  # 0.5 of 1.5 h included
         self.assertEqual(second.amount_untaxed, 80.0)  # 1.5 h x 80 x (1 - 0.3333), rounded

@@ -226,7 +226,7 @@ class TestInvoicing(FseBillingCommon):
         order = self._done_order()
         labor, part = order.labor_line_ids, order.part_line_ids
         self.assertEqual((labor.coverage_percent, part.coverage_percent), (100.0, 100.0))
-        self.assertEqual(labor.coverage_reason, "Warranty until 2099-12-31")
+        self.assertEqual(labor.coverage_reason, "Warranty until 12/31/2099")
         invoice = order.action_create_invoices()
         self.assertRecordValues(
             self._lines(invoice),
@@ -235,7 +235,7 @@ class TestInvoicing(FseBillingCommon):
                 {"quantity": 2.0, "price_unit": 25.0, "discount": 100.0, "price_subtotal": 0.0},
             ],
         )
-        self.assertIn("Covered 100%: Warranty until 2099-12-31", self._lines(invoice)[0].name)
+        self.assertIn("Covered 100%: Warranty until 12/31/2099", self._lines(invoice)[0].name)
         self.assertAlmostEqual(invoice.amount_total, 0.0)
         # A preventive visit is maintenance, not a warranty repair.
         preventive = self._done_order(order_type="preventive")
