@@ -907,12 +907,11 @@ class FseWorkOrder(models.Model):
     def _fse_check_before_complete(self):
         """Hook of the check phase: raise if the orders cannot be completed (other features
         extend it: checklist, photos, signature)."""
-        # Reading which order types need a signature or photos is configuration, not the user's
-        # data: technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
-        signed_types = {
-            company: set(company.sudo().fse_signature_type_ids.mapped("value")) for company in self.company_id
-        }
-        photo_types = {company: set(company.sudo().fse_photo_type_ids.mapped("value")) for company in self.company_id}
+        # sudo: which order types need a signature or photos is configuration, not the user's
+        # data; technicians cannot read ir.model.fields.selection, so the lookup runs as superuser.
+        settings = self.company_id.sudo()
+        signed_types = {company: set(company.fse_signature_type_ids.mapped("value")) for company in settings}
+        photo_types = {company: set(company.fse_photo_type_ids.mapped("value")) for company in settings}
         for order in self:
             missing = order.check_ids.filtered(lambda c: c.required and not c.done)
             if missing:
