@@ -241,7 +241,7 @@ class FseWorkOrderPart(models.Model):
             "quantity",
             "product_uom_id",
             "lot_id",
-            "location_id",  # their van or the default stock only: _fse_check_source_location_rights
+            "location_id",  # their van (the default stock without one): _fse_check_source_location_rights
             "replaced_component_id",
             "note",
         }

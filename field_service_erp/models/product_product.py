@@ -126,13 +126,10 @@ class ProductProduct(models.Model):
         # at the pick location first, like the dropdown; each part keeps the order asked for.
         domain = Domain(domain)
         on_hand_ids = [product.id for product in self._fse_free_qty_at(location)]
-        first = self.search(domain & Domain("id", "in", on_hand_ids), order=order)
-        page = first[offset : offset + limit] if limit else first[offset:]
+        on_hand, rest = domain & Domain("id", "in", on_hand_ids), domain & Domain("id", "not in", on_hand_ids)
+        # Page by page, in the database: the on-hand part first, then the rest.
+        page = self.search(on_hand, offset=offset, limit=limit, order=order)
         if not limit or len(page) < limit:
-            page += self.search(
-                domain & Domain("id", "not in", on_hand_ids),
-                offset=max(0, offset - len(first)),
-                limit=limit and limit - len(page),
-                order=order,
-            )
+            skipped = self.search_count(on_hand) if offset else len(page)
+            page += self.search(rest, offset=max(0, offset - skipped), limit=limit and limit - len(page), order=order)
         return self._format_web_search_read_results(domain, page.web_read(specification), offset, limit, count_limit)

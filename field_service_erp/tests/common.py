@@ -2,11 +2,37 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import BaseCase, TransactionCase, get_db_name, new_test_user
+from odoo.tools import mute_logger
+
+
+class FseJson2Mixin:
+    """Odoo 19's JSON-2 API in an HttpCase, as a phone app or a script calls it: each user
+    with an API key of their own."""
+
+    @classmethod
+    def _json2_keys(cls, *users):
+        """{user: API key} (keys of at most a day, as the users would create them)."""
+        expiry = fields.Datetime.now() + timedelta(hours=12)
+        return {
+            user: cls.env["res.users.apikeys"].with_user(user)._generate("rpc", "fse test", expiry) for user in users
+        }
+
+    def _json2_call(self, key, model, method, **params):
+        """POST /json/2/<model>/<method> with the key; returns (HTTP status, decoded body)."""
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                f"/json/2/{model}/{method}",
+                json=params,
+                method="POST",
+                headers={"Authorization": f"bearer {key}", "X-Odoo-Database": get_db_name()},
+                timeout=30,
+            )
+        return response.status_code, response.json()
 
 
 class FseCommon(TransactionCase):

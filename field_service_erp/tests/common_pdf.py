@@ -3,10 +3,22 @@ import subprocess
 
 from odoo.tests import HttpCase
 
+# The company's letterhead the PDF tests look for.
+LETTERHEAD = {
+    "name": "Letterhead Service Co",
+    "street": "Letterhead Lane 7",
+    "city": "Ghent",
+    "report_footer": "<p>Bank account BE71 0961 2345 6769</p>",
+}
+
 
 class FsePdfCase(HttpCase):
     """Renders a report to a real PDF with the installed wkhtmltopdf (inside an HttpCase, as
     wkhtmltopdf loads the report's CSS from Odoo's web server) and reads its text back."""
+
+    @classmethod
+    def _set_letterhead(cls, company):
+        company.write(LETTERHEAD)
 
     def _pdf_text(self, report_ref, records):
         Report = self.env["ir.actions.report"]

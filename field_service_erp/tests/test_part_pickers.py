@@ -2,14 +2,11 @@
 the same rules: a technician takes parts from the van or the order's plan (anything else
 comes through Request Parts), a serial is taken from where it is."""
 
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import FseJson2Mixin
 from .test_stock_consumption import FseStockCommon
 
 LABEL = {"display_name": {}}
@@ -324,28 +321,16 @@ class TestPartPickers(FsePickerCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPartPickersJson2(FsePickerCommon, HttpCase):
+class TestPartPickersJson2(FseJson2Mixin, FsePickerCommon, HttpCase):
     """The same rules over Odoo 19's JSON-2 API, as a phone app or script would call it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        expiry = fields.Datetime.now() + timedelta(hours=12)
-        cls.keys = {
-            user: cls.env["res.users.apikeys"].with_user(user)._generate("rpc", "fse pickers test", expiry)
-            for user in (cls.tech, cls.dispatcher)
-        }
+        cls.keys = cls._json2_keys(cls.tech, cls.dispatcher)
 
     def _json2(self, user, model, method, **params):
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                f"/json/2/{model}/{method}",
-                json=params,
-                method="POST",
-                headers={"Authorization": f"bearer {self.keys[user]}", "X-Odoo-Database": get_db_name()},
-                timeout=30,
-            )
-        return response.status_code, response.json()
+        return self._json2_call(self.keys[user], model, method, **params)
 
     def _state(self):
         self.env.invalidate_all()

@@ -1,11 +1,8 @@
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import HttpCase, get_db_name, tagged
-from odoo.tools import mute_logger
+from odoo.tests import HttpCase, tagged
 
+from .common import FseJson2Mixin
 from .test_stock_consumption import FseStockCommon
 
 
@@ -307,25 +304,16 @@ class TestPartRequests(FsePartRequestCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPartRequestsApi(FsePartRequestCommon, HttpCase):
+class TestPartRequestsApi(FseJson2Mixin, FsePartRequestCommon, HttpCase):
     """Over Odoo 19's JSON-2 API, as Tech A with their own API key."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        expiry = fields.Datetime.now() + timedelta(hours=12)
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.tech)._generate("rpc", "fse part requests", expiry)
+        cls.key = cls._json2_keys(cls.tech)[cls.tech]
 
     def _json2(self, model, method, **params):
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                f"/json/2/{model}/{method}",
-                json=params,
-                method="POST",
-                headers={"Authorization": f"bearer {self.key}", "X-Odoo-Database": get_db_name()},
-                timeout=30,
-            )
-        return response.status_code, response.json()
+        return self._json2_call(self.key, model, method, **params)
 
     def test_technician_requests_for_own_order_only(self):
         mine = self._order_with()

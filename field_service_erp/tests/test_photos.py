@@ -5,17 +5,14 @@ a closed order), and printed on the service report."""
 import base64
 import io
 from contextlib import contextmanager
-from datetime import timedelta
 
 from PIL import Image
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import FseCommon
+from .common import FseCommon, FseJson2Mixin
 
 
 def png(colour):
@@ -259,7 +256,7 @@ USER_ERROR = ("odoo.exceptions.UserError", 422)
 
 
 @tagged("post_install", "-at_install")
-class TestPhotosJson2(FsePhotoCommon, HttpCase):
+class TestPhotosJson2(FseJson2Mixin, FsePhotoCommon, HttpCase):
     """The photo policy over HTTP, as the technician's phone or a script with his API key."""
 
     @classmethod
@@ -271,19 +268,10 @@ class TestPhotosJson2(FsePhotoCommon, HttpCase):
         cls.photo_b = cls._photo(cls.order_b, caption="Tech B's photo")
         cls.done_order = cls._done_order_with_photos()
         cls.orders = cls.open_order | cls.order_b | cls.done_order
-        expiry = fields.Datetime.now() + timedelta(hours=12)
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.tech)._generate("rpc", "fse photo test", expiry)
+        cls.key = cls._json2_keys(cls.tech)[cls.tech]
 
     def _json2(self, model, method, **params):
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                f"/json/2/{model}/{method}",
-                json=params,
-                method="POST",
-                headers={"Authorization": f"bearer {self.key}", "X-Odoo-Database": get_db_name()},
-                timeout=30,
-            )
-        return response.status_code, response.json()
+        return self._json2_call(self.key, model, method, **params)
 
     def _snapshot(self):
         self.env.invalidate_all()

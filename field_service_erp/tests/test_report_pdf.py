@@ -14,14 +14,7 @@ class TestServiceReportPdf(FseCommon, FsePdfCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "name": "Letterhead Service Co",
-                "street": "Letterhead Lane 7",
-                "city": "Ghent",
-                "report_footer": "<p>Bank account BE71 0961 2345 6769</p>",
-            }
-        )
+        cls._set_letterhead(cls.company)
         cls.order = cls._order(labor_line_ids=[cls._labor(1.0, cls.tech)], resolution="<p>Valve replaced</p>")
         cls.order.write({"signature": SIGNATURE, "signed_by": "Jane Customer"})
         cls.order.action_start()

@@ -8,16 +8,17 @@ from odoo.tests import HttpCase, new_test_user, tagged
 SMALL_PNG = b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
+def _technician(env, login, name):
+    """A technician who logs in to the tour as `login`."""
+    return new_test_user(
+        env, login=login, password=f"{login}_pw", name=name, groups="field_service_erp.group_fse_technician"
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestTechnicianTour(HttpCase):
     def test_technician_starts_records_time_and_finishes(self):
-        tech = new_test_user(
-            self.env,
-            login="tour_tech",
-            password="tour_tech_pw",
-            name="Tour Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "tour_tech", "Tour Technician")
         self.env["fse.checklist.item"].search([]).active = False
         customer = self.env["res.partner"].create({"name": "Tour Bakery", "is_company": True})
         filter_part = self.env["product.product"].create({"name": "Tour Filter", "is_storable": True})
@@ -50,13 +51,7 @@ class TestTechnicianPhoneTour(HttpCase):
     touch_enabled = True
 
     def test_phone_start_scan_sign_complete(self):
-        tech = new_test_user(
-            self.env,
-            login="phone_tech",
-            password="phone_tech_pw",
-            name="Phone Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "phone_tech", "Phone Technician")
         tech.action_fse_create_van()
         self.env["fse.checklist.item"].search([]).active = False
         installation_type = self.env["ir.model.fields.selection"].search(
@@ -117,13 +112,7 @@ class TestTechnicianPhoneTour(HttpCase):
     def test_phone_timer_beside_typed_time_asks_which_counts(self):
         """Half an hour on the timer, 1:30 typed for the same day: the phone form shows that
         the timer adds nothing, Complete asks first, and 1:30 is what is recorded."""
-        tech = new_test_user(
-            self.env,
-            login="phone_labor_tech",
-            password="phone_labor_tech_pw",
-            name="Phone Labor Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "phone_labor_tech", "Phone Labor Technician")
         self.env["fse.checklist.item"].search([]).active = False
         customer = self.env["res.partner"].create({"name": "Labor Bakery", "is_company": True})
         now = fields.Datetime.now()
@@ -200,13 +189,7 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
     touch_enabled = True
 
     def test_narrow_phone_pages_fit_and_lines_are_cards(self):
-        tech = new_test_user(
-            self.env,
-            login="narrow_tech",
-            password="narrow_tech_pw",
-            name="Narrow Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "narrow_tech", "Narrow Technician")
         tech.action_fse_create_van()
         gasket = self.env["product.product"].create(
             {
@@ -247,13 +230,7 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
         self.assertRecordValues(order.part_line_ids, [{"product_id": gasket.id, "quantity": 2}])
 
     def test_narrow_phone_van_stock_and_pickup_are_cards(self):
-        tech = new_test_user(
-            self.env,
-            login="narrow_van_tech",
-            password="narrow_van_tech_pw",
-            name="Narrow Van Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "narrow_van_tech", "Narrow Van Technician")
         tech.action_fse_create_van()
         van = tech.fse_van_location_id
         hose = self.env["product.product"].create({"name": "Van Tour Hose", "is_storable": True})
@@ -290,13 +267,7 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
         self.assertEqual(self.env["stock.quant"]._get_available_quantity(hose, van), 7)
 
     def test_narrow_phone_installed_base_is_cards(self):
-        tech = new_test_user(
-            self.env,
-            login="narrow_inst_tech",
-            password="narrow_inst_tech_pw",
-            name="Narrow Installation Technician",
-            groups="field_service_erp.group_fse_technician",
-        )
+        tech = _technician(self.env, "narrow_inst_tech", "Narrow Installation Technician")
         customer = self.env["res.partner"].create({"name": "Narrow Bakery Group", "is_company": True})
         oven = self.env["product.product"].create({"name": "Narrow Oven", "is_storable": True})
         machine = self.env["fse.installation"].create(

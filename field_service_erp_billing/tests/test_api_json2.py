@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.fields import Command
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.field_service_erp.models.fse_work_order import LABOR_CONFIRMED
+from odoo.addons.field_service_erp.tests.common import FseJson2Mixin
 
 from .common import FseBillingCommon
 
@@ -86,7 +87,7 @@ CONTRACT_FIELDS = [
 
 
 @tagged("post_install", "-at_install")
-class TestApiJson2(FseBillingCommon, HttpCase):
+class TestApiJson2(FseJson2Mixin, FseBillingCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -175,18 +176,8 @@ class TestApiJson2(FseBillingCommon, HttpCase):
             cls.env, login="fse_json2_portal", password="fse_json2_portal_pw", groups="base.group_portal"
         )
         cls.portal.partner_id.parent_id = cls.customer
-        # Each user's own API key, as they would create it (a key of at most a day).
-        expiry = fields.Datetime.now() + timedelta(hours=12)
-        cls.keys = {
-            user: cls.env["res.users.apikeys"].with_user(user)._generate("rpc", "fse json-2 test", expiry)
-            for user in (
-                cls.tech,
-                cls.dispatcher,
-                cls.accountant,
-                cls.other_dispatcher,
-                cls.other_tech,
-            )
-        }
+        # Each user's own API key, as they would create it.
+        cls.keys = cls._json2_keys(cls.tech, cls.dispatcher, cls.accountant, cls.other_dispatcher, cls.other_tech)
 
     @classmethod
     def _transfer(cls, picking_type, source, destination, qty, extra=None):
@@ -216,17 +207,6 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         return picking
 
     # ------------------------------------------------------------------ transport
-    def _json2(self, key, model, method, **params):
-        """POST /json/2/<model>/<method> with the key; returns (HTTP status, decoded body)."""
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                f"/json/2/{model}/{method}",
-                json=params,
-                method="POST",
-                headers={"Authorization": f"bearer {key}", "X-Odoo-Database": get_db_name()},
-                timeout=30,
-            )
-        return response.status_code, response.json()
 
     def _call_kw(self, model, method, args, kwargs=None):
         """call_kw over /web/dataset/call_kw in the session; returns (result, error data)."""
@@ -326,7 +306,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
                 before = self._snapshot()
                 if ids is not None:
                     params = {"ids": ids, **params}
-                status, body = self._json2(key, model, method, **params)
+                status, body = self._json2_call(key, model, method, **params)
                 self._assert_refused(status, body, expected, fragment)
                 self.assertEqual(self._snapshot(), before)
 
@@ -669,20 +649,22 @@ class TestApiJson2(FseBillingCommon, HttpCase):
     def test_technician_still_works_over_json2(self):
         """The same key does the job: the refusals above are not a broken API."""
         key = self.keys[self.tech]
-        status, body = self._json2(
+        status, body = self._json2_call(
             key, "fse.work.order", "write", ids=self.order.ids, vals={"resolution": "<p>Filter replaced</p>"}
         )
         self.assertEqual((status, body), (200, True))
-        status, body = self._json2(
+        status, body = self._json2_call(
             key,
             "fse.work.order.labor",
             "create",
             vals_list=[{"order_id": self.order.id, "hours": 0.5, "date": "2026-03-02"}],
         )
         self.assertEqual(status, 200, body)
-        status, body = self._json2(key, "stock.picking", "action_fse_validate_van_transfer", ids=self.van_transfer.ids)
+        status, body = self._json2_call(
+            key, "stock.picking", "action_fse_validate_van_transfer", ids=self.van_transfer.ids
+        )
         self.assertEqual((status, body), (200, True))
-        status, body = self._json2(key, "fse.work.order", "action_complete", ids=self.order.ids)
+        status, body = self._json2_call(key, "fse.work.order", "action_complete", ids=self.order.ids)
         self.assertEqual((status, body), (200, True))
         self.env.invalidate_all()
         self.assertEqual(self.order.state, "done")
@@ -700,12 +682,12 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         order.action_start()
         self.orders = self.orders | order
         before = self._snapshot()
-        status, body = self._json2(key, "fse.work.order", "action_complete", ids=order.ids)
+        status, body = self._json2_call(key, "fse.work.order", "action_complete", ids=order.ids)
         self.assertEqual(status, 200, body)
         self.assertEqual((body["res_model"], body["target"]), ("fse.work.order.complete", "new"))
         self.assertEqual(self._snapshot(), before)
         self.assertRecordValues(order, [{"state": "in_progress", "timer_running": True, "no_labor": False}])
-        status, body = self._json2(
+        status, body = self._json2_call(
             key, "fse.work.order", "action_complete", ids=order.ids, context={LABOR_CONFIRMED: True}
         )
         self.assertEqual((status, body), (200, True))
@@ -726,11 +708,11 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         for label, vals, fragment in tampering:
             with self.subTest(label):
                 # The write itself is Odoo's own right (it changes only the reservation)...
-                status, body = self._json2(key, "stock.move.line", "write", ids=move_line.ids, vals=vals)
+                status, body = self._json2_call(key, "stock.move.line", "write", ids=move_line.ids, vals=vals)
                 self.assertEqual((status, body), (200, True))
                 before = self._snapshot()
                 # ...but the transfer is not confirmed, and no stock moves.
-                status, body = self._json2(
+                status, body = self._json2_call(
                     key, "stock.picking", "action_fse_validate_van_transfer", ids=self.van_transfer.ids
                 )
                 self._assert_refused(status, body, ACCESS_ERROR, fragment)
@@ -994,7 +976,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
     def test_dispatcher_still_decides_over_json2(self):
         """Back-office decisions stay open to the dispatcher's key."""
         key = self.keys[self.dispatcher]
-        status, body = self._json2(
+        status, body = self._json2_call(
             key,
             "fse.work.order",
             "write",
@@ -1002,9 +984,9 @@ class TestApiJson2(FseBillingCommon, HttpCase):
             vals={"customer_ref": "PO-42", "invoice_partner_id": self.site.id},
         )
         self.assertEqual((status, body), (200, True))
-        status, body = self._json2(key, "fse.work.order", "action_approve_billing", ids=self.done_order.ids)
+        status, body = self._json2_call(key, "fse.work.order", "action_approve_billing", ids=self.done_order.ids)
         self.assertEqual((status, body), (200, True))
-        status, body = self._json2(
+        status, body = self._json2_call(
             key, "fse.work.order", "write", ids=self.order.ids, vals={"technician_id": self.tech_b.id}
         )
         self.assertEqual((status, body), (200, True))
@@ -1176,7 +1158,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
     def test_accountant_reads_and_posts_invoices_over_json2(self):
         """Odoo's own invoicing works for him through the API, ours included."""
         key = self.keys[self.accountant]
-        status, body = self._json2(
+        status, body = self._json2_call(
             key,
             "account.move",
             "create",
@@ -1192,9 +1174,9 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         )
         self.assertEqual(status, 200, body)
         invoice = self.env["account.move"].browse(body)
-        status, body = self._json2(key, "account.move", "action_post", ids=(invoice | self.invoice).ids)
+        status, body = self._json2_call(key, "account.move", "action_post", ids=(invoice | self.invoice).ids)
         self.assertEqual(status, 200, body)
-        status, body = self._json2(
+        status, body = self._json2_call(
             key,
             "account.move",
             "search_read",
@@ -1334,7 +1316,7 @@ class TestApiJson2(FseBillingCommon, HttpCase):
             ("fse.contract", self.contract),
         ):
             with self.subTest(model):
-                status, body = self._json2(key, model, "search", domain=[("id", "in", records.ids)])
+                status, body = self._json2_call(key, model, "search", domain=[("id", "in", records.ids)])
                 self.assertEqual((status, body), (200, []))
         self.assertEqual(self._snapshot(), before)
 
@@ -1359,10 +1341,10 @@ class TestApiJson2(FseBillingCommon, HttpCase):
         self.assertEqual(len(Keys.search([("user_id", "=", self.portal.id)])), 1)
         self.logout()
 
-        status, body = self._json2(key, "fse.work.order", "read", ids=self.order.ids, fields=["name", "state"])
+        status, body = self._json2_call(key, "fse.work.order", "read", ids=self.order.ids, fields=["name", "state"])
         self.assertEqual(status, 200, body)
         self.assertEqual(body[0]["name"], self.order.name)
-        status, body = self._json2(key, "fse.work.order", "search", domain=[("id", "in", self.orders.ids)])
+        status, body = self._json2_call(key, "fse.work.order", "search", domain=[("id", "in", self.orders.ids)])
         self.assertEqual(status, 200, body)
         self.assertNotIn(self.other_order.id, body)
         self.assertIn(self.order.id, body)

@@ -15,14 +15,7 @@ class TestInvoicePdf(FseBillingCommon, FsePdfCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "name": "Letterhead Service Co",
-                "street": "Letterhead Lane 7",
-                "city": "Ghent",
-                "report_footer": "<p>Bank account BE71 0961 2345 6769</p>",
-            }
-        )
+        cls._set_letterhead(cls.company)
         cls.invoice = cls._done_order(hours=1.5, parts=2).action_create_invoices()
         cls.invoice.action_post()
 

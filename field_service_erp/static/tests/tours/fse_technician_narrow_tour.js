@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { assertNoSidewaysScroll, assertTouchTargets } from "@field_service_erp/../tests/tours/fse_tour_utils";
+import { assertCards, assertNoSidewaysScroll, assertTouchTargets } from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // At 360 px, the narrowest common phone: every page a technician opens fits the width,
 // lines are cards, and a labor line is entered in its own dialog.
@@ -46,10 +46,7 @@ registry.category("web_tour.tours").add("fse_technician_narrow", {
             content: "Parts are cards, not a table",
             trigger: "div[name='part_line_ids'] .o_kanban_record:contains('Narrow Gasket With A Long Name For A Small Screen')",
             run() {
-                if (document.querySelector("div[name='part_line_ids'] table")) {
-                    throw new Error("the part lines are a table on the phone");
-                }
-                assertNoSidewaysScroll();
+                assertCards("the part lines", "div[name='part_line_ids']");
                 assertTouchTargets("div[name='part_line_ids'] .o_kanban_record");
             },
         },
@@ -124,12 +121,7 @@ registry.category("web_tour.tours").add("fse_technician_narrow_installation", {
         {
             content: "Machines are cards, not a table",
             trigger: ".o_kanban_record:contains('Narrow Oven With A Long Model Name, Hall B')",
-            run() {
-                if (document.querySelector(".o_list_table")) {
-                    throw new Error("the installed base is a table on the phone");
-                }
-                assertNoSidewaysScroll();
-            },
+            run: () => assertCards("the installed base"),
         },
         {
             content: "Open the machine",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
+import { assertCards, assertNoSidewaysScroll } from "@field_service_erp/../tests/tours/fse_tour_utils";
 
 // At 360 px: the van's stock is a list of cards with quantities.
 registry.category("web_tour.tours").add("fse_technician_van_stock", {
@@ -7,12 +7,7 @@ registry.category("web_tour.tours").add("fse_technician_van_stock", {
         {
             content: "The van's stock: one card per part, with its quantity",
             trigger: ".o_kanban_record:contains('Van Tour Hose'):contains('4.00')",
-            run() {
-                if (document.querySelector(".o_list_table")) {
-                    throw new Error("the van's stock is a table on the phone");
-                }
-                assertNoSidewaysScroll();
-            },
+            run: () => assertCards("the van's stock"),
         },
     ],
 });

@@ -29,6 +29,14 @@ export function assertNoSidewaysScroll() {
     }
 }
 
+/** Lines are cards on the phone: no table in `scope` (the whole page by default). */
+export function assertCards(what, scope = "body") {
+    if (document.querySelector(`${scope} table`)) {
+        throw new Error(`${what} is a table on the phone`);
+    }
+    assertNoSidewaysScroll();
+}
+
 /** Draw a stroke on the signature pad of the open dialog, as a finger would. */
 export function drawSignature() {
     const canvas = document.querySelector(".modal canvas");
