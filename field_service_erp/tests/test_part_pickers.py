@@ -396,3 +396,29 @@ class TestPartPickersJson2(FseJson2Mixin, FsePickerCommon, HttpCase):
         self.assertEqual((status, body), (200, True))
         self.env.invalidate_all()
         self.assertEqual(self.order.part_line_ids.product_id, self.gasket | self.filter | self.pump)
+
+    def test_technician_reads_no_price_or_cost_over_json2(self):
+        """The price rule over HTTP: refused to the technician (403, nothing read), the
+        dispatcher's same calls answer; writing a price is refused too, and changes nothing."""
+        job = self._order_with({"product_id": self.filter.id, "quantity": 1})
+        job.action_complete()
+        self.filter.standard_price = 12.5
+        calls = [
+            ("product.product", "read", {"ids": self.filter.ids, "fields": ["standard_price"]}),
+            ("product.product", "search_read", {"domain": [("id", "=", self.filter.id)], "fields": ["lst_price"]}),
+            ("product.template", "read", {"ids": self.filter.product_tmpl_id.ids, "fields": ["list_price"]}),
+            ("stock.move", "search_read", {"domain": [("id", "in", job.move_ids.ids)], "fields": ["value"]}),
+        ]
+        for model, method, params in calls:
+            with self.subTest(model=model, method=method):
+                status, body = self._json2(self.tech, model, method, **params)
+                self.assertEqual(status, 403, body)
+                self.assertEqual(body["name"], "odoo.exceptions.AccessError")
+                status, body = self._json2(self.dispatcher, model, method, **params)
+                self.assertEqual(status, 200, body)
+        status, _body = self._json2(
+            self.tech, "product.product", "write", ids=self.filter.ids, vals={"standard_price": 0.01}
+        )
+        self.assertEqual(status, 403)
+        self.env.invalidate_all()
+        self.assertEqual(self.filter.standard_price, 12.5)
