@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (query counts and timings), each on its own database that this script
-# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting
+# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting|board
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 fse_setup requirements-test.txt
 
@@ -32,8 +32,13 @@ case "${1:-}" in
         # Volume data first (once per database; it commits): 100,000 work orders by default.
         PRE_SCRIPT="$FSE_ROOT/tools/benchmarks/gen_reporting_data.py"
         ;;
+    board)
+        DB="${FSE_BENCH_DB:-fse_bench_board}"
+        MODULES="field_service_erp"
+        SCRIPT="$FSE_ROOT/tools/benchmarks/bench_board.py"
+        ;;
     *)
-        fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting"
+        fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting|board"
         ;;
 esac
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then
