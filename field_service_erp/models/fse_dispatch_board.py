@@ -84,7 +84,7 @@ class FseDispatchBoard(models.AbstractModel):
 
     @api.model
     def _parse_range(self, start, end):
-        start, end = fields.Datetime.to_datetime(start), fields.Datetime.to_datetime(end)
+        start, end = self._moment(start), self._moment(end)
         if not start or not end or end <= start or end - start > timedelta(days=42):
             raise UserError(self.env._("The board shows a range of up to six weeks; give a start before its end."))
         return start, end
@@ -409,33 +409,41 @@ class FseDispatchBoard(models.AbstractModel):
 
     # ------------------------------------------------------------------ planning
     @api.model
-    def _plan(self, order, technician, start, end, confirm):
+    def _plan(self, order, technician, start, end, confirm, seen=None):
         """Put `order` with `technician` from start to end (end: from the estimate): the one
         server call of a drop. Conflicts not confirmed write nothing and are returned for the
-        dispatcher to confirm; blocking ones raise."""
+        dispatcher to confirm; blocking ones raise. `seen`: the order's technician, start and
+        end as the board showed them; when a colleague has moved it since, the drop is
+        refused rather than silently undoing his plan. The same drop twice (a double click,
+        a retry) plans once."""
         order.check_access("write")
         order._fse_lock()
         self._check_movable(order)
         technician = self._check_technician(technician)
-        start = fields.Datetime.to_datetime(start)
+        start = self._moment(start)
         if not start:
             raise UserError(self.env._("Drop work order %(name)s at a time.", name=order.name))
-        end = fields.Datetime.to_datetime(end) if end else start + timedelta(hours=order.duration_estimate or 1.0)
+        end = self._moment(end) if end else start + timedelta(hours=order.duration_estimate or 1.0)
         if end <= start:
             raise UserError(self.env._("Work order %(name)s must end after it starts.", name=order.name))
+        target = self._slot(technician, start, end)
+        current = self._slot(order.technician_id, order.scheduled_start, order.scheduled_end)
+        if current == target and order.state == "scheduled":
+            return {"status": "done", "card": self._card(order), "undo": False, "message": ""}
+        if seen is not None and self._slot_from(seen) != current:
+            raise UserError(
+                self.env._(
+                    "Work order %(name)s was planned by someone else meanwhile; the board now shows it as it is.",
+                    name=order.name,
+                )
+            )
         conflicts = self._conflicts([(order, technician, start, end)]).get(order, [])
         blocking = [c for c in conflicts if c["blocking"]]
         if blocking:
             raise UserError(blocking[0]["message"])
         if conflicts and not confirm:
             return {"status": "confirm", "conflicts": conflicts}
-        undo = {
-            "order_id": order.id,
-            "technician_id": order.technician_id.id,
-            "start": self._str(order.scheduled_start),
-            "end": self._str(order.scheduled_end),
-            "state": order.state,
-        }
+        undo = {"order_id": order.id, "state": order.state, **current, "planned": target}
         order.write({"technician_id": technician.id, "scheduled_start": start, "scheduled_end": end})
         if order.state == "draft":
             order.action_schedule()
@@ -456,24 +464,53 @@ class FseDispatchBoard(models.AbstractModel):
 
     @api.model
     def _undo(self, undo):
-        """Put an order back where a drop found it (the undo of a notification)."""
-        order = self.env["fse.work.order"].browse(int(undo.get("order_id") or 0)).exists()
+        """Put an order back where a drop found it (the undo of a notification), unless it
+        was moved again since."""
+        order_id = undo.get("order_id") if isinstance(undo, dict) else None
+        order = self.env["fse.work.order"].browse(order_id if isinstance(order_id, int) else []).exists()
         if not order:
             raise UserError(self.env._("This work order no longer exists."))
         order.check_access("write")
         order._fse_lock()
         self._check_movable(order)
+        current = self._slot(order.technician_id, order.scheduled_start, order.scheduled_end)
+        if self._slot_from(undo.get("planned") or {}) != current:
+            raise UserError(
+                self.env._("Work order %(name)s was moved again since; there is nothing to undo.", name=order.name)
+            )
+        previous = self._slot_from(undo)
+        technician_id = previous["technician_id"]
         vals = {
-            "technician_id": self._check_technician(undo.get("technician_id")).id
-            if undo.get("technician_id")
-            else False,
-            "scheduled_start": fields.Datetime.to_datetime(undo.get("start")) or False,
-            "scheduled_end": fields.Datetime.to_datetime(undo.get("end")) or False,
+            "technician_id": self._check_technician(technician_id).id if technician_id else False,
+            "scheduled_start": self._moment(previous["start"]) or False,
+            "scheduled_end": self._moment(previous["end"]) or False,
         }
         if undo.get("state") == "draft" and order.state == "scheduled":
             order.action_reset_draft()
         order.write(vals)
         return {"status": "done", "card": self._card(order)}
+
+    def _moment(self, value):
+        """A UTC date and time the board sent ("YYYY-MM-DD HH:MM:SS"), or None."""
+        if not value:
+            return None
+        try:
+            return fields.Datetime.to_datetime(value)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("%s is not a date and time.", value)) from None
+
+    def _slot(self, technician, start, end):
+        """An order's place on the board, as the board's calls carry it."""
+        return {"technician_id": technician.id or False, "start": self._str(start), "end": self._str(end)}
+
+    def _slot_from(self, values):
+        """The same, from what a client sent (ids and times normalised)."""
+        start, end = self._moment(values.get("start")), self._moment(values.get("end"))
+        return {
+            "technician_id": int(values.get("technician_id") or 0) or False,
+            "start": self._str(start),
+            "end": self._str(end),
+        }
 
     def _check_movable(self, order):
         if order.state not in MOVABLE_STATES:
@@ -486,7 +523,9 @@ class FseDispatchBoard(models.AbstractModel):
             )
 
     def _check_technician(self, technician_id):
-        technician = self.env["res.users"].browse(int(technician_id or 0)).exists()
+        if not isinstance(technician_id, int) or isinstance(technician_id, bool):
+            raise UserError(self.env._("Drop the order on a technician's lane."))
+        technician = self.env["res.users"].browse(technician_id).exists()
         if not technician or not technician.has_group(TECHNICIAN_GROUP) or technician.share:
             raise UserError(self.env._("Drop the order on a technician's lane."))
         return technician

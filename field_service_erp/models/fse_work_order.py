@@ -1356,14 +1356,15 @@ class FseWorkOrder(models.Model):
     # The board's three calls (static/src/dispatch_board): what it shows, a drop, an undo.
     # Dispatchers only; the rules of the board live in fse.dispatch.board.
     @api.model
+    @api.readonly  # writes nothing: served from a read replica where one is set
     def fse_board_data(self, start, end, filters=None):
         self._fse_check_board_rights()
         return self.env["fse.dispatch.board"]._get_data(start, end, filters)
 
-    def fse_board_plan(self, technician_id, start, end=False, confirm=False):
+    def fse_board_plan(self, technician_id, start, end=False, confirm=False, seen=None):
         self.ensure_one()
         self._fse_check_board_rights()
-        return self.env["fse.dispatch.board"]._plan(self, technician_id, start, end, confirm)
+        return self.env["fse.dispatch.board"]._plan(self, technician_id, start, end, confirm, seen)
 
     @api.model
     def fse_board_undo(self, undo):

@@ -1,11 +1,12 @@
+import uuid
 from datetime import datetime, timedelta
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import FseCommon, FseJson2Mixin
+from .common import FseCommon, FseConcurrentCase, FseJson2Mixin
 
 MONDAY = datetime(2026, 3, 2)  # the board's week in these tests: Monday 2 to Sunday 8 March 2026
 
@@ -224,10 +225,11 @@ class TestBoardPlanning(BoardCase):
         )
         self.assertEqual(order.state, "scheduled")
         self.assertEqual(result["card"]["technician_id"], self.tech.id)
-        self.assertEqual(
-            result["undo"],
-            {"order_id": order.id, "technician_id": False, "start": False, "end": False, "state": "draft"},
-        )
+        self.assertEqual(result["undo"]["planned"]["technician_id"], self.tech.id)
+        # The same drop again (a double click, a retry) changes nothing more.
+        again = order.with_user(self.dispatcher).fse_board_plan(self.tech.id, s(MONDAY + timedelta(hours=8)))
+        self.assertEqual((again["status"], again["undo"]), ("done", False))
+        self.assertEqual(order.scheduled_end, MONDAY + timedelta(hours=9, minutes=30))
         # Undo: back in the queue as it was.
         order.with_user(self.dispatcher).fse_board_undo(result["undo"])
         self.assertEqual(
@@ -292,9 +294,38 @@ class TestBoardPlanning(BoardCase):
                 call()
         self.assertEqual((order.technician_id, order.scheduled_start), (self.tech, MONDAY + timedelta(hours=8)))
 
-    def test_bad_range(self):
-        with self.assertRaisesRegex(UserError, "six weeks"):
-            self.board.fse_board_data(s(MONDAY), s(MONDAY - timedelta(days=1)), {})
+    def test_moved_by_a_colleague_meanwhile(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        plan = order.with_user(self.dispatcher).fse_board_plan
+        seen = {"technician_id": False, "start": False, "end": False}
+        first = plan(self.tech.id, s(MONDAY + timedelta(hours=8)), False, False, seen)
+        self.assertEqual(first["status"], "done")
+        # A second dispatcher still saw it in the queue and drops it on Tech B.
+        with self.assertRaisesRegex(UserError, "someone else meanwhile"), self.cr.savepoint():
+            plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)), False, True, seen)
+        self.assertEqual((order.technician_id, order.scheduled_start), (self.tech, MONDAY + timedelta(hours=8)))
+        # Once moved again, the first drop's undo no longer applies.
+        plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)), False, True, first["undo"]["planned"])
+        with self.assertRaisesRegex(UserError, "nothing to undo"), self.cr.savepoint():
+            order.with_user(self.dispatcher).fse_board_undo(first["undo"])
+        self.assertEqual((order.technician_id, order.state), (self.tech_b, "scheduled"))
+
+    def test_bad_input(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        board = order.with_user(self.dispatcher)
+        for call, message in (
+            (lambda: self.board.fse_board_data(s(MONDAY), s(MONDAY - timedelta(days=1)), {}), "six weeks"),
+            (lambda: self.board.fse_board_data("next monday", s(MONDAY), {}), "not a date and time"),
+            (lambda: board.fse_board_plan(self.tech.id, "tomorrow 9"), "not a date and time"),
+            (lambda: board.fse_board_plan("x", s(MONDAY + timedelta(hours=8))), "technician's lane"),
+            (lambda: board.fse_board_plan(self.tech.id, False), "at a time"),
+            (lambda: board.fse_board_undo({"order_id": "x"}), "no longer exists"),
+        ):
+            with self.assertRaisesRegex(UserError, message), self.cr.savepoint():
+                call()
+        self.assertEqual(
+            (order.technician_id, order.scheduled_start, order.state), (self.env["res.users"], False, "draft")
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -336,3 +367,92 @@ class TestBoardOverHttp(FseJson2Mixin, HttpCase):
         order.invalidate_recordset()
         self.assertEqual((order.technician_id, order.state), (other, "scheduled"))
         self.assertEqual(order.scheduled_start, datetime(2026, 3, 2, 9, 0))
+
+
+class TestWorkingTimeSetup(FseCommon):
+    def test_resources_and_time_off_by_role(self):
+        self.env["res.users"].browse(self.tech.ids).with_user(self.dispatcher).action_fse_create_resource()
+        resource = self.env["resource.resource"].search([("user_id", "=", self.tech.id)])
+        self.assertEqual(len(resource), 1)
+        self.assertEqual(resource.calendar_id, self.env.company.resource_calendar_id)
+        # Once only, and never for a user who is no technician.
+        accountant = new_test_user(self.env, login="fse_board_acc2", groups="base.group_user")
+        (self.tech | accountant).with_user(self.dispatcher).action_fse_create_resource()
+        self.assertEqual(
+            self.env["resource.resource"].search_count([("user_id", "in", (self.tech | accountant).ids)]), 1
+        )
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.tech_b.with_user(self.tech).action_fse_create_resource()
+        self.assertFalse(self.env["resource.resource"].search([("user_id", "=", self.tech_b.id)]))
+        # The dispatcher records the technician's time off; a colleague cannot.
+        Leave = self.env["resource.calendar.leaves"]
+        vals = {"name": "Off", "resource_id": resource.id, "date_from": MONDAY, "date_to": MONDAY + timedelta(hours=8)}
+        leave = Leave.with_user(self.dispatcher).create(vals)
+        self.assertEqual(leave.resource_id.user_id, self.tech)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            Leave.with_user(self.tech_b).create(vals)
+        self.assertEqual(Leave.search_count([("resource_id", "=", resource.id)]), 1)
+        # Dispatchers read it; the technician reads his own, his colleague does not.
+        self.assertEqual(Leave.with_user(self.dispatcher).search([("resource_id", "=", resource.id)]), leave)
+        self.assertEqual(Leave.with_user(self.tech).search([("resource_id", "=", resource.id)]), leave)
+        self.assertFalse(Leave.with_user(self.tech_b).search([("resource_id", "=", resource.id)]))
+
+    def test_skills_follow_the_order_type(self):
+        installation_type = self.env.ref("field_service_erp.selection__fse_work_order__order_type__installation")
+        self.env["fse.skill"].search([]).order_type_ids = False  # from no requirement (the demo has some)
+        electrical = self.env["fse.skill"].create(
+            {"name": "Electrical (test)", "order_type_ids": [Command.link(installation_type.id)]}
+        )
+        order = self._order(order_type="installation")
+        self.assertEqual(order.skill_ids, electrical)
+        order.order_type = "corrective"
+        self.assertFalse(order.skill_ids)
+        # Technicians do not change what a job requires.
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            order.with_user(self.tech).write({"skill_ids": [Command.link(electrical.id)]})
+        self.assertFalse(order.skill_ids)
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            electrical.with_user(self.dispatcher).write({"technician_ids": [Command.link(self.tech.id)]})
+        self.assertFalse(electrical.technician_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestBoardConcurrency(FseConcurrentCase):
+    """Two dispatchers drop the same queued order at the same instant, each onto another
+    technician: the first plans it, the second is told and changes nothing (these tests commit
+    their own uniquely named records)."""
+
+    def test_two_dispatchers_drop_the_same_order(self):
+        tag = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            technicians = [
+                new_test_user(env, login=f"board_tech_{i}_{tag}", groups="field_service_erp.group_fse_technician").id
+                for i in (1, 2)
+            ]
+            dispatchers = [
+                new_test_user(env, login=f"board_disp_{i}_{tag}", groups="field_service_erp.group_fse_dispatcher").id
+                for i in (1, 2)
+            ]
+            customer = env["res.partner"].create({"name": f"Board Customer {tag}"})
+            order_id = env["fse.work.order"].create({"partner_id": customer.id, "duration_estimate": 2}).id
+        seen = {"technician_id": False, "start": False, "end": False}
+
+        def drop(technician_id, hour):
+            def call(env):
+                order = env["fse.work.order"].browse(order_id)
+                return order.fse_board_plan(technician_id, s(MONDAY + timedelta(hours=hour)), False, True, seen)
+
+            return call
+
+        first, second = self._in_parallel(drop(technicians[0], 8), drop(technicians[1], 13), uids=dispatchers)
+        self.assertIsNone(first)
+        self.assertIsInstance(second, UserError)
+        self.assertIn("someone else meanwhile", str(second))
+        with self.registry.cursor() as cr:
+            order = api.Environment(cr, SUPERUSER_ID, {})["fse.work.order"].browse(order_id)
+            self.assertEqual((order.technician_id.id, order.state), (technicians[0], "scheduled"))
+            self.assertEqual(
+                (order.scheduled_start, order.scheduled_end),
+                (MONDAY + timedelta(hours=8), MONDAY + timedelta(hours=10)),
+            )
