@@ -31,7 +31,6 @@ def generate(env):
         return
     started = time.perf_counter()
     rng = random.Random(42)
-    company = env.company
     group = env.ref("field_service_erp.group_fse_technician")
     Users = env["res.users"].with_context(no_reset_password=True, mail_create_nolog=True, tracking_disable=True)
     technicians = Users.create(
