@@ -76,10 +76,7 @@ def generate(env):
     product = env["product.product"].create({"name": "Board Machine", "is_storable": True, "tracking": "serial"})
     lots = env["stock.lot"].create([{"name": f"BRD-{i:04d}", "product_id": product.id} for i in range(300)])
     machines = env["fse.installation"].create(
-        [
-            {"partner_id": customers[i % 100].id, "product_id": product.id, "lot_id": lots[i].id}
-            for i in range(300)
-        ]
+        [{"partner_id": customers[i % 100].id, "product_id": product.id, "lot_id": lots[i].id} for i in range(300)]
     )
     types = ["corrective", "preventive", "inspection", "installation"]
     vals = []
