@@ -1,6 +1,6 @@
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import quote as url_quote
 
 import pytz
@@ -164,6 +164,12 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_today = fields.Boolean(
+        compute="_compute_is_today",
+        search="_search_is_today",
+        string="Today",
+        help="Scheduled on the user's today (his time zone): starting today, or started before and still running.",
+    )
     # My Day's sections: late jobs first, then today's, then the next ones.
     day_bucket = fields.Selection(
         [("overdue", "Overdue"), ("today", "Today"), ("next", "Next")],
@@ -576,6 +582,33 @@ class FseWorkOrder(models.Model):
                 order.day_bucket = "today"
             else:
                 order.day_bucket = "next"
+
+    @api.model
+    def _fse_today_bounds(self):
+        """The user's today (context time zone, else his own) as UTC datetimes [start, end)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        today = fields.Date.context_today(self)
+        return tuple(
+            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for day in (today, today + timedelta(days=1))
+        )
+
+    @api.depends("scheduled_start", "scheduled_end")
+    @api.depends_context("tz")
+    def _compute_is_today(self):
+        day_start, day_end = self._fse_today_bounds()
+        for order in self:
+            start, end = order.scheduled_start, order.scheduled_end
+            order.is_today = bool(start and start < day_end and (start >= day_start or (end and end > day_start)))
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        day_start, day_end = self._fse_today_bounds()
+        domain = Domain("scheduled_start", "<", day_end) & (
+            Domain("scheduled_start", ">=", day_start) | Domain("scheduled_end", ">", day_start)
+        )
+        return domain if (operator == "=") == value else ~domain
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -1,5 +1,13 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+from lxml import etree
+
+from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import FseCommon
 
@@ -49,3 +57,80 @@ class TestLandingPages(FseCommon):
             self.app_action.with_user(self.accountant).run()
         with self.assertRaises(AccessError):
             self.env["res.users"].with_user(self.accountant).action_fse_landing_page()
+
+
+@tagged("post_install", "-at_install")
+class TestTodayFilter(FseCommon):
+    """The search view's "Today" is the user's day and narrows the other filters."""
+
+    TZ = "Asia/Tokyo"  # UTC+9: the user's day starts at 15:00 UTC the day before
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dispatcher.tz = cls.TZ
+        cls.today = fields.Date.context_today(cls.env["fse.work.order"].with_context(tz=cls.TZ))
+        yesterday, tomorrow = cls.today - timedelta(days=1), cls.today + timedelta(days=1)
+        cls.today_open = cls._local_order(cls.today, 1, 2)
+        cls.today_done = cls._local_order(cls.today, 10, 11)
+        cls.overnight_open = cls._local_order(yesterday, 22, 26)  # still running this morning
+        cls.yesterday_open = cls._local_order(yesterday, 10, 11)
+        cls.yesterday_done = cls._local_order(yesterday, 13, 14)
+        cls.tomorrow_open = cls._local_order(tomorrow, 0.5, 1.5)  # same UTC date as today's
+        (cls.today_done | cls.yesterday_done).action_cancel()
+        cls.orders = (
+            cls.today_open
+            | cls.today_done
+            | cls.overnight_open
+            | cls.yesterday_open
+            | cls.yesterday_done
+            | cls.tomorrow_open
+        )
+
+    @classmethod
+    def _local_order(cls, day, start_hour, end_hour):
+        """An order from start_hour to end_hour (may pass 24) of `day` in the user's time zone."""
+        midnight = pytz.timezone(cls.TZ).localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
+        midnight = midnight.replace(tzinfo=None)
+        return cls._order(
+            scheduled_start=midnight + timedelta(hours=start_hour),
+            scheduled_end=midnight + timedelta(hours=end_hour),
+        )
+
+    def _search_filters(self, *names):
+        """Search as the web client does with these filters of the work order search view on:
+        filters of one group (between separators or fields) are or-ed, groups and-ed."""
+        Order = self.env["fse.work.order"].with_user(self.dispatcher).with_context(tz=self.TZ)
+        arch = etree.fromstring(Order.get_views([(False, "search")])["views"]["search"]["arch"])
+        group_of, group = {}, None
+        for node in arch:
+            if node.tag != "filter":
+                group = None  # a separator, a field or the group-bys end the group
+                continue
+            group = len(group_of) if group is None else group
+            group_of[node.get("name")] = group
+        eval_context = {"uid": self.dispatcher.id, "context_today": lambda: self.today}
+        domains = {}
+        for name in names:
+            node = arch.find(f"filter[@name='{name}']")
+            domains.setdefault(group_of[name], []).append(Domain(safe_eval(node.get("domain"), eval_context)))
+        domain = Domain.AND(Domain.OR(group) for group in domains.values())
+        return Order.search(domain & Domain("id", "in", self.orders.ids))
+
+    def test_today_is_the_users_day(self):
+        self.assertEqual(self._search_filters("filter_today"), self.today_open | self.today_done | self.overnight_open)
+
+    def test_today_and_open_are_todays_open_orders(self):
+        self.assertEqual(self._search_filters("filter_today", "filter_open"), self.today_open | self.overnight_open)
+        self.assertEqual(
+            self._search_filters("filter_open"),
+            self.today_open | self.overnight_open | self.yesterday_open | self.tomorrow_open,
+        )
+
+    def test_today_field_matches_its_search(self):
+        Order = self.env["fse.work.order"].with_context(tz=self.TZ)
+        today = Order.search([("id", "in", self.orders.ids), ("is_today", "=", True)])
+        not_today = Order.search([("id", "in", self.orders.ids), ("is_today", "=", False)])
+        self.assertEqual(today, self.today_open | self.today_done | self.overnight_open)
+        self.assertEqual(not_today, self.orders - today)
+        self.assertEqual(self.orders.with_context(tz=self.TZ).filtered("is_today"), today)
