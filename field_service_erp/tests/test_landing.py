@@ -4,9 +4,9 @@ import pytz
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import FseCommon
@@ -134,3 +134,59 @@ class TestTodayFilter(FseCommon):
         self.assertEqual(today, self.today_open | self.today_done | self.overnight_open)
         self.assertEqual(not_today, self.orders - today)
         self.assertEqual(self.orders.with_context(tz=self.TZ).filtered("is_today"), today)
+
+
+@tagged("post_install", "-at_install")
+class TestMachineShortcuts(FseCommon):
+    """From the machine to a new order, and from a serial to the machine."""
+
+    def test_machine_found_by_serial(self):
+        lot = self.env["stock.lot"].create({"name": "PLATE-778", "product_id": self.machine_product.id})
+        press = self.env["fse.installation"].create(
+            {
+                "name": "Press, line 3",
+                "partner_id": self.customer.id,
+                "product_id": self.machine_product.id,
+                "lot_id": lot.id,
+            }
+        )
+        Installation = self.env["fse.installation"]
+        for user in (self.tech, self.dispatcher):
+            with self.subTest(user=user.login):
+                found = Installation.with_user(user).name_search("PLATE-778")
+                self.assertEqual([row[0] for row in found], [press.id])
+        # as the order's Machine field asks: the customer's active machines
+        field_domain = [("partner_id", "=?", self.customer.id), ("state", "=", "active")]
+        self.assertEqual([row[0] for row in Installation.name_search("778", domain=field_domain)], [press.id])
+        self.assertEqual([row[0] for row in Installation.name_search("line 3")], [press.id])
+
+    def test_new_work_order_from_machine(self):
+        action = self.installation.with_user(self.dispatcher).action_fse_new_work_order()
+        self.assertEqual((action["res_model"], action["views"]), ("fse.work.order", [(False, "form")]))
+        Order = self.env["fse.work.order"].with_user(self.dispatcher).with_context(**action["context"])
+        with Form(Order) as form:
+            form.description = "Leaks oil"
+        order = form.record
+        self.assertEqual(order.installation_id, self.installation)
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.site_partner_id, self.site)
+        self.assertEqual(order.company_id, self.installation.company_id)
+        self.assertEqual(order.order_type, "corrective")
+        arch = self.env["fse.installation"].with_user(self.dispatcher).get_views([(False, "form")])
+        self.assertIn("action_fse_new_work_order", arch["views"]["form"]["arch"])
+
+    def test_technician_gets_no_new_work_order_button(self):
+        Order = self.env["fse.work.order"]
+        count = Order.search_count([])
+        arch = self.env["fse.installation"].with_user(self.tech).get_views([(False, "form")])
+        self.assertNotIn("action_fse_new_work_order", arch["views"]["form"]["arch"])
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.installation.with_user(self.tech).action_fse_new_work_order()
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            Order.with_user(self.tech).create({"installation_id": self.installation.id, "partner_id": self.customer.id})
+        self.assertEqual(Order.search_count([]), count)
+
+    def test_decommissioned_machine_takes_no_new_order(self):
+        self.installation.action_decommission()
+        with self.assertRaisesRegex(UserError, "decommissioned"):
+            self.installation.with_user(self.dispatcher).action_fse_new_work_order()
