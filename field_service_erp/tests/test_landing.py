@@ -2,11 +2,13 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from lxml import etree
+from psycopg2.errors import CheckViolation
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import FseCommon
@@ -190,3 +192,77 @@ class TestMachineShortcuts(FseCommon):
         self.installation.action_decommission()
         with self.assertRaisesRegex(UserError, "decommissioned"):
             self.installation.with_user(self.dispatcher).action_fse_new_work_order()
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledEnd(FseCommon):
+    """The scheduled end follows the start and the estimate, on the server (board, import, RPC)."""
+
+    def _new(self, **vals):
+        values = {
+            "partner_id": self.customer.id,
+            "installation_id": self.installation.id,
+            "technician_id": self.tech.id,
+            "scheduled_start": self.start,
+        }
+        return self.env["fse.work.order"].with_user(self.dispatcher).create(dict(values, **vals))
+
+    def test_end_on_create(self):
+        self.assertEqual(self._new(duration_estimate=3).scheduled_end, self.start + timedelta(hours=3))
+        self.assertEqual(self._new().scheduled_end, self.start + timedelta(hours=1))
+        explicit = self._new(duration_estimate=3, scheduled_end=self.start + timedelta(hours=5))
+        self.assertEqual(explicit.scheduled_end, self.start + timedelta(hours=5))
+        self.assertFalse(self._new(scheduled_start=False).scheduled_end)
+
+    def test_board_moves_keep_the_estimate(self):
+        order = self._new(duration_estimate=2.5)
+        moved = self.start + timedelta(days=1, hours=3)
+        order.write({"scheduled_start": moved})
+        self.assertEqual(order.scheduled_end, moved + timedelta(hours=2.5))
+        # a resize on the board: start and end in one write, the end is the user's
+        order.write({"scheduled_start": moved, "scheduled_end": moved + timedelta(hours=6)})
+        self.assertEqual(order.scheduled_end, moved + timedelta(hours=6))
+        order.write({"duration_estimate": 4})
+        self.assertEqual(order.scheduled_end, moved + timedelta(hours=4))
+        self.env.flush_all()
+        self.env.cr.execute("SELECT scheduled_end FROM fse_work_order WHERE id = %s", [order.id])
+        self.assertEqual(self.env.cr.fetchone()[0], moved + timedelta(hours=4))
+
+    def test_without_estimate_the_planned_duration_is_kept(self):
+        short = self._new(scheduled_end=self.start + timedelta(hours=2))
+        long = self._new(scheduled_end=self.start + timedelta(hours=5))
+        orders = short | long
+        later = self.start + timedelta(days=7)
+        orders.write({"scheduled_start": later})
+        self.assertEqual(short.scheduled_end, later + timedelta(hours=2))
+        self.assertEqual(long.scheduled_end, later + timedelta(hours=5))
+        # the estimate set back to 0: the end stays
+        long.write({"duration_estimate": 3})
+        long.write({"duration_estimate": 0})
+        self.assertEqual(long.scheduled_end, later + timedelta(hours=3))
+        # an order planned without end gets an hour
+        unplanned = self._new(scheduled_start=False)
+        unplanned.write({"scheduled_start": later})
+        self.assertEqual(unplanned.scheduled_end, later + timedelta(hours=1))
+
+    def test_end_before_start_is_refused(self):
+        order = self._new(duration_estimate=2)
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            order.write({"scheduled_start": self.start, "scheduled_end": self.start - timedelta(hours=1)})
+            self.env.flush_all()
+        order.invalidate_recordset()
+        self.assertEqual(order.scheduled_end, self.start + timedelta(hours=2))
+
+    def test_form_follows_the_estimate(self):
+        with Form(self.env["fse.work.order"].with_user(self.dispatcher)) as form:
+            form.installation_id = self.installation
+            form.duration_estimate = 1.5
+            form.scheduled_start = self.start
+            self.assertEqual(form.scheduled_end, self.start + timedelta(hours=1.5))
+            form.duration_estimate = 2
+            self.assertEqual(form.scheduled_end, self.start + timedelta(hours=2))
+        order = self._new(scheduled_end=self.start + timedelta(hours=3))
+        with Form(order.with_user(self.dispatcher)) as form:
+            form.scheduled_start = self.start + timedelta(days=1)
+            self.assertEqual(form.scheduled_end, self.start + timedelta(days=1, hours=3))
+        self.assertEqual(order.scheduled_end, self.start + timedelta(days=1, hours=3))
