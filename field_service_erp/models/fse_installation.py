@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class FseInstallation(models.Model):
@@ -11,6 +11,8 @@ class FseInstallation(models.Model):
     _order = "partner_id, name, id"
     _check_company_auto = True
     _parent_store = True
+    # A machine is found by its name or by the serial on its plate.
+    _rec_names_search = ["name", "lot_id.name"]
 
     name = fields.Char(
         compute="_compute_name",
@@ -279,6 +281,31 @@ class FseInstallation(models.Model):
 
     def action_reactivate(self):
         self.write({"state": "active"})
+
+    def action_fse_new_work_order(self):
+        """Button: a new corrective work order on this machine, for its customer and site
+        (for those who may create orders: the back office)."""
+        self.ensure_one()
+        self.env["fse.work.order"].check_access("create")
+        if self.state != "active":
+            raise UserError(
+                self.env._("%(name)s is decommissioned: it takes no new work orders.", name=self.display_name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Work Order"),
+            "res_model": "fse.work.order",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_installation_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_site_partner_id": self.site_partner_id.id,
+                "default_company_id": self.company_id.id,
+                "default_order_type": "corrective",
+            },
+        }
 
     def action_view_work_orders(self):
         self.ensure_one()

@@ -1,6 +1,6 @@
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import quote as url_quote
 
 import pytz
@@ -104,7 +104,15 @@ class FseWorkOrder(models.Model):
         domain=lambda self: [("all_group_ids", "in", self.env.ref("field_service_erp.group_fse_technician").id)],
     )
     scheduled_start = fields.Datetime(index=True, tracking=True)
-    scheduled_end = fields.Datetime(tracking=True)
+    # Follows the start and the estimate (see _compute_scheduled_end); an end written with
+    # them in the same call wins.
+    scheduled_end = fields.Datetime(
+        compute="_compute_scheduled_end",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
     scheduled_hours = fields.Float(compute="_compute_scheduled_hours", string="Planned Hours")
     date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
     date_done = fields.Datetime(string="Completed On", readonly=True, copy=False, index=True)
@@ -164,6 +172,12 @@ class FseWorkOrder(models.Model):
         default=lambda self: self.env.company,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_today = fields.Boolean(
+        compute="_compute_is_today",
+        search="_search_is_today",
+        string="Today",
+        help="Scheduled on the user's today (his time zone): starting today, or started before and still running.",
+    )
     # My Day's sections: late jobs first, then today's, then the next ones.
     day_bucket = fields.Selection(
         [("overdue", "Overdue"), ("today", "Today"), ("next", "Next")],
@@ -396,6 +410,21 @@ class FseWorkOrder(models.Model):
         tz = self.technician_id.tz or self.company_id.partner_id.tz or "UTC"
         return pytz.utc.localize(moment).astimezone(pytz.timezone(tz)).date()
 
+    @api.depends("scheduled_start", "duration_estimate")
+    def _compute_scheduled_end(self):
+        """The end is the start plus the estimate; without an estimate, the start plus the
+        order's previous planned duration (write() gives it, the form reads it on the record
+        before the change), else one hour. Without a start the end stays as it is."""
+        for order in self:
+            start = order.scheduled_start
+            if not start:
+                continue
+            hours = max(order.duration_estimate, 0.0)
+            origin = order._origin
+            if not hours and origin.id != order.id and origin.scheduled_start and origin.scheduled_end:
+                hours = (origin.scheduled_end - origin.scheduled_start).total_seconds() / 3600
+            order.scheduled_end = start + timedelta(hours=hours or 1)
+
     @api.depends("scheduled_start", "scheduled_end")
     def _compute_scheduled_hours(self):
         for order in self:
@@ -593,6 +622,33 @@ class FseWorkOrder(models.Model):
             else:
                 order.day_bucket = "next"
 
+    @api.model
+    def _fse_today_bounds(self):
+        """The user's today (context time zone, else his own) as UTC datetimes [start, end)."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        today = fields.Date.context_today(self)
+        return tuple(
+            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for day in (today, today + timedelta(days=1))
+        )
+
+    @api.depends("scheduled_start", "scheduled_end")
+    @api.depends_context("tz")
+    def _compute_is_today(self):
+        day_start, day_end = self._fse_today_bounds()
+        for order in self:
+            start, end = order.scheduled_start, order.scheduled_end
+            order.is_today = bool(start and start < day_end and (start >= day_start or (end and end > day_start)))
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        day_start, day_end = self._fse_today_bounds()
+        domain = Domain("scheduled_start", "<", day_end) & (
+            Domain("scheduled_start", ">=", day_start) | Domain("scheduled_end", ">", day_start)
+        )
+        return domain if (operator == "=") == value else ~domain
+
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
@@ -600,12 +656,6 @@ class FseWorkOrder(models.Model):
         if (operator == "=") != value:
             return ["!", "&", *domain]
         return domain
-
-    # ------------------------------------------------------------------ onchanges
-    @api.onchange("scheduled_start")
-    def _onchange_scheduled_start(self):
-        if self.scheduled_start and (not self.scheduled_end or self.scheduled_end < self.scheduled_start):
-            self.scheduled_end = self.scheduled_start + timedelta(hours=self.duration_estimate or 1)
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("installation_id", "partner_id")
@@ -700,10 +750,33 @@ class FseWorkOrder(models.Model):
             self._fse_check_not_locked()
         if vals.get("signature"):
             vals["signed_on"] = fields.Datetime.now()
-        res = super().write(vals)
+        res = True
+        for orders, orders_vals in self._fse_split_schedule_write(vals):
+            res = super(FseWorkOrder, orders).write(orders_vals) and res
         if "order_type" in vals:
             self._fse_apply_checklist(reset=True)
         return res
+
+    def _fse_split_schedule_write(self, vals):
+        """[(orders, vals)] to write: an order left without estimate keeps its planned duration
+        when its start or estimate changes, so its end is written along (grouped by that end).
+        The compute of scheduled_end does the rest: it cannot see the values before the write."""
+        if "scheduled_end" in vals or not {"scheduled_start", "duration_estimate"} & vals.keys():
+            return [(self, vals)]
+        if "scheduled_start" in vals and not vals["scheduled_start"]:
+            return [(self, vals)]  # no start: the end stays
+        new_start = fields.Datetime.to_datetime(vals.get("scheduled_start"))
+        by_end = defaultdict(lambda: self.browse())
+        for order in self:
+            hours = vals["duration_estimate"] if "duration_estimate" in vals else order.duration_estimate
+            if (hours or 0) <= 0 and order.scheduled_start and order.scheduled_end:
+                start = new_start or order.scheduled_start
+                by_end[start + (order.scheduled_end - order.scheduled_start)] |= order
+        moved = self.browse().union(*by_end.values())
+        split = [(orders, dict(vals, scheduled_end=end)) for end, orders in by_end.items()]
+        if self - moved:
+            split.append((self - moved, vals))
+        return split
 
     def _fse_apply_checklist(self, reset=False):
         """Give orders the checklist of their type (untouched lists only, when resetting)."""

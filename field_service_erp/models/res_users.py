@@ -1,9 +1,21 @@
 from markupsafe import Markup
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
 from .fse_price_policy import PRICE_ROLES, TECHNICIAN_GROUP
+
+# The page each field-service role opens on, most senior role first: a user gets the first
+# role he holds, and that role's first action that exists (the dispatch board falls back on
+# the calendar board while the board is not installed).
+FSE_LANDING_ACTIONS = (
+    ("field_service_erp.group_fse_manager", ("field_service_erp.action_fse_report_overview",)),
+    (
+        "field_service_erp.group_fse_dispatcher",
+        ("field_service_erp.action_fse_dispatch_board", "field_service_erp.action_fse_work_order_dispatch"),
+    ),
+    ("field_service_erp.group_fse_technician", ("field_service_erp.action_fse_work_order_my_day",)),
+)
 
 
 class ResUsers(models.Model):
@@ -105,6 +117,27 @@ class ResUsers(models.Model):
             return False
         roles = (self.env.ref(xmlid, raise_if_not_found=False) for xmlid in PRICE_ROLES)
         return not any(role and role.id in group_ids for role in roles)
+
+    def _fse_landing_action(self):
+        """The action of the user's field-service role (FSE_LANDING_ACTIONS), an empty
+        recordset for users of no field-service role."""
+        self.ensure_one()
+        for group, xmlids in FSE_LANDING_ACTIONS:
+            if self.has_group(group):
+                for xmlid in xmlids:
+                    action = self.env.ref(xmlid, raise_if_not_found=False)
+                    if action:
+                        return action
+                break
+        return self.env["ir.actions.actions"]
+
+    @api.model
+    def action_fse_landing_page(self):
+        """The Field Service app's first page: the page of the current user's role."""
+        action = self.env.user._fse_landing_action()
+        if not action:
+            raise AccessError(self.env._("Field Service is for field-service users only."))
+        return action._get_action_dict()
 
     def action_fse_my_van(self):
         """Open the on-hand quantities of the user's van.

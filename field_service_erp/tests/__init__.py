@@ -5,6 +5,7 @@ from . import test_stock_consumption
 from . import test_concurrency
 from . import test_tours
 from . import test_home_action
+from . import test_landing
 from . import test_signoff_report
 from . import test_report_pdf
 from . import test_contract

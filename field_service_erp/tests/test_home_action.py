@@ -3,8 +3,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestHomeAction(HttpCase):
-    """Where the web client opens after login: technicians on My Day, everybody else where
-    Odoo sends them, and a home action set on a user always wins."""
+    """Where the web client opens after login: each field-service role on its page, everybody
+    else where Odoo sends them, and a home action set on a user always wins."""
 
     def _home_action(self, login):
         self.authenticate(login, login)
@@ -18,11 +18,27 @@ class TestHomeAction(HttpCase):
     def test_technicians_land_on_my_day(self):
         my_day = self.env.ref("field_service_erp.action_fse_work_order_my_day")
         new_test_user(self.env, login="home_tech", groups="field_service_erp.group_fse_technician")
-        new_test_user(self.env, login="home_dispatcher", groups="field_service_erp.group_fse_dispatcher")
         own = new_test_user(self.env, login="home_tech_own", groups="field_service_erp.group_fse_technician")
         own.action_id = self.env.ref("field_service_erp.action_fse_work_order_mine").id
         new_test_user(self.env, login="home_stock", groups="stock.group_stock_user")
         self.assertEqual(self._home_action("home_tech"), my_day.id)
-        self.assertFalse(self._home_action("home_dispatcher"))
         self.assertEqual(self._home_action("home_tech_own"), own.action_id.id)
         self.assertFalse(self._home_action("home_stock"))
+
+    def test_back_office_lands_on_its_page(self):
+        board = self.env.ref("field_service_erp.action_fse_dispatch_board", raise_if_not_found=False)
+        board = board or self.env.ref("field_service_erp.action_fse_work_order_dispatch")
+        overview = self.env.ref("field_service_erp.action_fse_report_overview")
+        new_test_user(self.env, login="home_dispatcher", groups="field_service_erp.group_fse_dispatcher")
+        new_test_user(self.env, login="home_manager", groups="field_service_erp.group_fse_manager")
+        own = new_test_user(self.env, login="home_manager_own", groups="field_service_erp.group_fse_manager")
+        own.action_id = self.env.ref("field_service_erp.action_fse_work_order").id
+        self.assertEqual(self._home_action("home_dispatcher"), board.id)
+        self.assertEqual(self._home_action("home_manager"), overview.id)
+        self.assertEqual(self._home_action("home_manager_own"), own.action_id.id)
+
+    def test_others_keep_odoos_default(self):
+        """An accountant without a field-service role lands where Odoo sends him (Discuss):
+        no home action in his session."""
+        new_test_user(self.env, login="home_accountant", groups="account.group_account_invoice")
+        self.assertFalse(self._home_action("home_accountant"))
