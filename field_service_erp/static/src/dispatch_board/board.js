@@ -1,4 +1,13 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useExternalListener, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onPatched,
+    onWillStart,
+    onWillUnmount,
+    useExternalListener,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { RPCError } from "@web/core/network/rpc";
@@ -84,7 +93,7 @@ export class FseDispatchBoard extends Component {
         this.data = { lanes: [], teams: [], skills: [], companies: [] };
         this.orders = [];
         this.queue = [];
-        this.view = { scale: this.state.scale, lanes: [], header: [], width: 0, nameWidth: this.nameWidth, label: "" };
+        this.view = { scale: this.state.scale, lanes: [], header: [], width: 0, nameWidth: this.nameWidth };
         this.press = null;
 
         for (const name of ["onCardPointerDown", "openCard", "onSearch"]) {
@@ -96,7 +105,9 @@ export class FseDispatchBoard extends Component {
         useExternalListener(window, "pointerup", this.onWindowPointerUp);
         useExternalListener(window, "pointercancel", () => this.cancelDrag());
         useExternalListener(window, "keydown", (ev) => ev.key === "Escape" && this.cancelDrag());
+        onPatched(() => this.scrollToNow());
         onMounted(() => {
+            this.scrollToNow();
             this.resizeObserver = new ResizeObserver(() => this.onResize());
             this.resizeObserver.observe(this.timelineRef.el);
             this.nowTimer = setInterval(() => this.state.tick++, 60 * 1000);
@@ -114,6 +125,10 @@ export class FseDispatchBoard extends Component {
 
     get range() {
         return buildRange(DateTime.fromISO(this.state.anchor), this.state.scale);
+    }
+
+    get rangeLabel() {
+        return rangeLabel(this.range);
     }
 
     get filters() {
@@ -141,6 +156,9 @@ export class FseDispatchBoard extends Component {
             this.notifyError(error);
             return;
         }
+        if (this.range_?.start !== range.start || this.range_?.scale !== range.scale) {
+            this.scrollPending = true; // a new range: show its "now" (or its start) once drawn
+        }
         this.range_ = range;
         this.data = data;
         this.serverNow = toMs(data.now);
@@ -161,7 +179,6 @@ export class FseDispatchBoard extends Component {
             width: scale.width,
             lanes: layoutLanes(this.data.lanes, this.orders, scale, range.scale),
             header: this.buildHeader(range, scale),
-            label: rangeLabel(range),
             nameWidth: this.nameWidth,
             colWidth: range.scale === "day" ? scale.hourWidth : scale.dayWidth,
         };
@@ -242,6 +259,16 @@ export class FseDispatchBoard extends Component {
         return this.scale.x(now);
     }
 
+    scrollToNow() {
+        const el = this.timelineRef.el;
+        if (!this.scrollPending || !el) {
+            return;
+        }
+        this.scrollPending = false;
+        const now = this.nowX;
+        el.scrollLeft = now === null ? 0 : Math.max(now - (el.clientWidth - this.view.nameWidth) / 3, 0);
+    }
+
     get gridStyle() {
         const view = this.view;
         return `width: ${view.nameWidth + view.width}px; --fse-col-w: ${view.colWidth}px; --fse-name-w: ${view.nameWidth}px;`;
@@ -304,6 +331,7 @@ export class FseDispatchBoard extends Component {
                 type: "ir.actions.act_window",
                 res_model: MODEL,
                 res_id: card.id,
+                name: card.name,
                 views: [[false, "form"]],
                 target: "new",
             },

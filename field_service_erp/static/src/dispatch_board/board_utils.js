@@ -154,7 +154,6 @@ export function prepareCard(card) {
         : "";
     const hours = startMs !== null ? (endMs - startMs) / HOUR : card.hours;
     const durationLabel = formatHours(hours);
-    const timeLabel = startMs !== null ? `${formatTime(startMs)} – ${formatTime(endMs)}` : "";
     let slaLabel = "";
     if (slaMs !== null) {
         const sameDay = startMs !== null && DateTime.fromMillis(slaMs).hasSame(DateTime.fromMillis(startMs), "day");
@@ -192,7 +191,7 @@ export function prepareCard(card) {
         stateLabel: card.state_label,
         stateClass: STATE_CLASS[card.state] || "text-bg-secondary",
         durationLabel,
-        timeLabel,
+        whenLabel: startMs !== null ? formatDayTime(startMs) : "",
         slaLabel,
         slaClass: SLA_CLASS[card.sla_level] || "",
         priority: Number(card.priority || 0),
@@ -258,7 +257,6 @@ export function layoutLanes(lanes, prepared, scale, scaleName) {
         return {
             id: lane.id,
             name: lane.name,
-            subtitle: [...(lane.team_names || []), ...(lane.skill_names || [])].join(", "),
             teams: (lane.team_names || []).join(", "),
             skills: (lane.skill_names || []).join(", "),
             companies: (lane.company_names || []).join(", "),
