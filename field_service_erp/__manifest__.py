@@ -25,6 +25,7 @@
         "views/fse_contract_views.xml",
         "views/res_users_views.xml",
         "views/fse_team_views.xml",
+        "views/fse_skill_views.xml",
         "views/fse_report_views.xml",
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",

@@ -24,4 +24,6 @@ from . import fse_maintenance_plan
 from . import fse_maintenance_plan_part
 from . import fse_meter_reading
 from . import fse_team
+from . import fse_skill
+from . import fse_dispatch_board
 from . import ir_http

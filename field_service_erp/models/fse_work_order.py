@@ -216,6 +216,16 @@ class FseWorkOrder(models.Model):
         precompute=True,
         help="Defaults to the technician's team in the order's company.",
     )
+    skill_ids = fields.Many2many(
+        "fse.skill",
+        string="Required Skills",
+        compute="_compute_skill_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Skills the technician needs: those required for the order type (Configuration ‣ Skills), "
+        "plus any the dispatcher adds. The dispatch board warns when the technician lacks one.",
+    )
     date_reported = fields.Datetime(
         string="Reported On",
         default=fields.Datetime.now,
@@ -320,6 +330,12 @@ class FseWorkOrder(models.Model):
                 (t for t in teams if t.company_id == order.company_id and order.technician_id in t.member_ids),
                 False,
             )
+
+    @api.depends("order_type")
+    def _compute_skill_ids(self):
+        by_type = self.env["fse.skill"]._fse_skills_by_type()
+        for order in self:
+            order.skill_ids = by_type.get(order.order_type, self.env["fse.skill"])
 
     @api.depends("installation_id", "plan_due_date")
     def _compute_contract_id(self):
@@ -1336,6 +1352,29 @@ class FseWorkOrder(models.Model):
             )
 
     # ------------------------------------------------------------------ documents
+    # ------------------------------------------------------------------ dispatch board
+    # The board's three calls (static/src/dispatch_board): what it shows, a drop, an undo.
+    # Dispatchers only; the rules of the board live in fse.dispatch.board.
+    @api.model
+    def fse_board_data(self, start, end, filters=None):
+        self._fse_check_board_rights()
+        return self.env["fse.dispatch.board"]._get_data(start, end, filters)
+
+    def fse_board_plan(self, technician_id, start, end=False, confirm=False):
+        self.ensure_one()
+        self._fse_check_board_rights()
+        return self.env["fse.dispatch.board"]._plan(self, technician_id, start, end, confirm)
+
+    @api.model
+    def fse_board_undo(self, undo):
+        self._fse_check_board_rights()
+        return self.env["fse.dispatch.board"]._undo(undo or {})
+
+    @api.model
+    def _fse_check_board_rights(self):
+        if not self.env.su and not self.env.user.has_group(DISPATCHER_GROUP):
+            raise AccessError(self.env._("Only a dispatcher plans work orders on the dispatch board."))
+
     def action_send_report(self):
         """Open the e-mail to the customer with the service report attached."""
         self.ensure_one()

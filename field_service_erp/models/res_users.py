@@ -20,6 +20,9 @@ class ResUsers(models.Model):
     fse_team_ids = fields.Many2many(
         "fse.team", "fse_team_res_users_rel", "user_id", "team_id", string="Field Service Teams"
     )
+    fse_skill_ids = fields.Many2many(
+        "fse.skill", "fse_skill_res_users_rel", "user_id", "skill_id", string="Field Service Skills"
+    )
     fse_van_location_id = fields.Many2one(
         "stock.location",
         string="Van Location",
@@ -63,6 +66,31 @@ class ResUsers(models.Model):
                 }
             )
         self.invalidate_recordset(["fse_van_location_id"])
+        return True
+
+    def action_fse_create_resource(self):
+        """Give technicians without one a resource in the current company, on its working
+        hours: the dispatch board reads his hours and time off from it (with Employees
+        installed, an employee's resource already is one)."""
+        if not self.env.su and not self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
+            raise AccessError(self.env._("Only a dispatcher can set up technicians' working hours."))
+        company = self.env.company
+        # sudo: resources are Settings' records; dispatchers only create technicians' own.
+        Resource = self.env["resource.resource"].sudo()
+        have = set(Resource.search([("user_id", "in", self.ids), ("company_id", "=", company.id)]).user_id.ids)
+        Resource.create(
+            [
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "calendar_id": company.resource_calendar_id.id,
+                    "tz": user.tz or company.resource_calendar_id.tz or "UTC",
+                }
+                for user in self
+                if user.id not in have and user.has_group(TECHNICIAN_GROUP)
+            ]
+        )
         return True
 
     @tools.ormcache("self.id")

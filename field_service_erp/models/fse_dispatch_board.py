@@ -1,0 +1,496 @@
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import format_datetime
+
+from .fse_work_order import DISPATCHER_GROUP, TECHNICIAN_GROUP
+
+# A card is "at risk" when its SLA deadline is this close, or when it is planned to start after it.
+SLA_RISK_HOURS = 2
+# What the queue shows at most (soonest SLA first); the search narrows it.
+QUEUE_LIMIT = 200
+# Orders the board may move: a started job stays where the technician is doing it.
+MOVABLE_STATES = ("draft", "scheduled")
+# The conflict rules, in the order the board lists them. A blocking conflict refuses the
+# drop; the others are shown and accepted once the dispatcher confirms.
+CONFLICT_BLOCKING = {
+    "company": True,
+    "overlap": False,
+    "time_off": False,
+    "outside_hours": False,
+    "skill": False,
+    "team": False,
+}
+
+
+class FseDispatchBoard(models.AbstractModel):
+    """The dispatch board's server side: what the board shows (lanes, working time, time off,
+    cards, the unscheduled queue, conflicts) and the one planning call each drop makes.
+    The work order's public methods fse_board_data/fse_board_plan/fse_board_undo call in
+    here after checking the caller is a dispatcher; everything here reads and writes as
+    that user, so record rules and the work order's own rules (write policy, locked states,
+    transition table) apply as in the form."""
+
+    _name = "fse.dispatch.board"
+    _description = "Field Service Dispatch Board"
+
+    # ------------------------------------------------------------------ data
+    @api.model
+    def _get_data(self, start, end, filters):
+        start, end = self._parse_range(start, end)
+        filters = filters or {}
+        technicians = self._lanes_technicians(filters)
+        Order = self.env["fse.work.order"]
+        orders = Order.search_fetch(
+            [
+                ("technician_id", "in", technicians.ids),
+                ("state", "!=", "cancel"),
+                ("scheduled_start", "<", end),
+                ("scheduled_end", ">", start),
+            ],
+            self._card_fields(),
+            order="scheduled_start, id",
+        )
+        queue = Order.search_fetch(self._queue_domain(filters), self._card_fields(), limit=QUEUE_LIMIT, order="id")
+        queue = queue.sorted(self._queue_key)
+        # Conflicts are planning warnings: a started or finished job is history, not a plan.
+        slots = [
+            (order, order.technician_id, order.scheduled_start, order.scheduled_end)
+            for order in orders
+            if order.state in MOVABLE_STATES
+        ]
+        # One working-time computation serves the lanes and the conflicts (orders may run
+        # over the edges of the range).
+        low = min([start, *(slot[2] for slot in slots)])
+        high = max([end, *(slot[3] for slot in slots)])
+        availability = self._availability(technicians, low, high)
+        conflicts = self._conflicts(slots, availability)
+        cards = self._cards(orders | queue, conflicts)
+        companies = self.env.companies
+        return {
+            "lanes": [self._lane(technician, availability[technician]) for technician in technicians],
+            "orders": [cards[order] for order in orders],
+            "queue": [cards[order] for order in queue],
+            "teams": [{"id": t.id, "name": t.display_name} for t in self.env["fse.team"].search([])],
+            "skills": [{"id": s.id, "name": s.display_name} for s in self.env["fse.skill"].search([])],
+            "companies": [{"id": c.id, "name": c.name} for c in companies],
+            "now": fields.Datetime.to_string(fields.Datetime.now()),
+        }
+
+    @api.model
+    def _parse_range(self, start, end):
+        start, end = fields.Datetime.to_datetime(start), fields.Datetime.to_datetime(end)
+        if not start or not end or end <= start or end - start > timedelta(days=42):
+            raise UserError(self.env._("The board shows a range of up to six weeks; give a start before its end."))
+        return start, end
+
+    @api.model
+    def _lanes_technicians(self, filters):
+        """The lanes: technicians of the chosen companies (the user's, by default), teams and skills."""
+        company_ids = filters.get("company_ids") or self.env.companies.ids
+        domain = Domain("all_group_ids", "in", self.env.ref(TECHNICIAN_GROUP).id) & Domain("share", "=", False)
+        domain &= Domain("company_ids", "in", company_ids)
+        # Dispatchers are technicians too (the group implies it) but plan rather than drive:
+        # they get a lane only once they are in a team.
+        # (all_group_ids cannot be searched with a negation; the group's members can.)
+        # sudo: who is a dispatcher, to leave them out; nothing of the group is shown.
+        dispatchers = self.env.ref(DISPATCHER_GROUP).sudo().all_user_ids
+        domain &= Domain("id", "not in", dispatchers.ids) | Domain("fse_team_ids", "!=", False)
+        if filters.get("team_ids"):
+            domain &= Domain("fse_team_ids", "in", filters["team_ids"])
+        for skill_id in filters.get("skill_ids") or ():
+            domain &= Domain("fse_skill_ids", "in", [skill_id])
+        return self.env["res.users"].search_fetch(domain, ["name", "tz", "company_id", "company_ids"], order="name, id")
+
+    @api.model
+    def _queue_domain(self, filters):
+        domain = Domain("state", "in", MOVABLE_STATES) & (
+            Domain("technician_id", "=", False) | Domain("scheduled_start", "=", False)
+        )
+        domain &= Domain("company_id", "in", filters.get("company_ids") or self.env.companies.ids)
+        if filters.get("team_ids"):
+            domain &= Domain("team_id", "in", filters["team_ids"]) | Domain("team_id", "=", False)
+        text = (filters.get("search") or "").strip()
+        if text:
+            domain &= Domain.OR(
+                Domain(name, "ilike", text)
+                for name in (
+                    "name",
+                    "partner_id",
+                    "site_partner_id.city",
+                    "installation_id.name",
+                    "installation_id.lot_id.name",
+                )
+            )
+        return domain
+
+    @staticmethod
+    def _queue_key(order):
+        """Soonest SLA first, then the most urgent, then the preventive visit due first, then
+        the oldest call."""
+        return (
+            not order.sla_deadline,
+            order.sla_deadline or datetime.max,
+            -int(order.priority),
+            order.plan_due_date or date.max,
+            order.date_reported,
+        )
+
+    @api.model
+    def _card_fields(self):
+        return [
+            "name",
+            "partner_id",
+            "site_partner_id",
+            "installation_id",
+            "order_type",
+            "state",
+            "technician_id",
+            "team_id",
+            "company_id",
+            "skill_ids",
+            "scheduled_start",
+            "scheduled_end",
+            "duration_estimate",
+            "sla_deadline",
+            "sla_status",
+            "date_started",
+            "date_reported",
+            "plan_due_date",
+            "priority",
+            "parts_waiting",
+        ]
+
+    # ------------------------------------------------------------------ working time
+    @api.model
+    def _availability(self, technicians, start, end):
+        """{technician: (work, leaves)} between start and end (naive UTC): `work` the
+        intervals of his working hours less time off, `leaves` [(start, end, reason)].
+        His hours are those of his resource (Employees, or Configuration ‣ Technicians),
+        else his company's; one batch per calendar, whatever the number of technicians."""
+        # sudo: working hours and time off of the technicians, read for planning only; the
+        # resource rules let each employee read his own time off, not a colleague's.
+        resources = (
+            self.env["resource.resource"].sudo().search([("user_id", "in", technicians.ids)], order="company_id, id")
+        )
+        resource_of = {}
+        for resource in resources:
+            technician = resource.user_id
+            if technician not in resource_of or resource.company_id == technician.company_id:
+                resource_of[technician] = resource
+        by_calendar = defaultdict(list)
+        for technician in technicians:
+            resource = resource_of.get(technician, self.env["resource.resource"].sudo())
+            calendar = resource.calendar_id or technician.company_id.sudo().resource_calendar_id
+            by_calendar[calendar].append((technician, resource))
+        start_utc, end_utc = pytz.utc.localize(start), pytz.utc.localize(end)
+        result = {}
+        for calendar, members in by_calendar.items():
+            if not calendar:
+                for technician, _resource in members:
+                    result[technician] = ([], [])
+                continue
+            own = calendar.env["resource.resource"].union(*(res for _t, res in members if res))
+            work = calendar._work_intervals_batch(start_utc, end_utc, resources=own)
+            leaves = calendar._leave_intervals_batch(start_utc, end_utc, resources=own)
+            for technician, resource in members:
+                result[technician] = (
+                    [(self._naive(a), self._naive(b)) for a, b, _meta in work[resource.id]],
+                    [(self._naive(a), self._naive(b), self._leave_reason(meta)) for a, b, meta in leaves[resource.id]],
+                )
+        return result
+
+    @staticmethod
+    def _naive(moment):
+        return moment.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _leave_reason(self, leaves):
+        """A public holiday says its name; a technician's own time off only says "Time off":
+        the reason is between him and his manager."""
+        public = leaves.filtered(lambda leave: not leave.resource_id)
+        return public[:1].name or self.env._("Time off")
+
+    def _lane(self, technician, availability):
+        work, leaves = availability
+        return {
+            "id": technician.id,
+            "name": technician.name,
+            "team_names": technician.fse_team_ids.mapped("display_name"),
+            "skill_names": technician.fse_skill_ids.mapped("display_name"),
+            "company_names": technician.company_ids.mapped("name"),
+            "work": [[self._str(a), self._str(b)] for a, b in work],
+            "leaves": [[self._str(a), self._str(b), reason] for a, b, reason in leaves],
+        }
+
+    @staticmethod
+    def _str(moment):
+        return fields.Datetime.to_string(moment) if moment else False
+
+    # ------------------------------------------------------------------ conflicts
+    @api.model
+    def _conflicts(self, slots, availability=None):
+        """{order: [conflict]} of `slots`, [(order, technician, start, end)]: the order placed
+        with that technician at that time. The same rules judge the cards on the board and a
+        drop before it is saved; the queries are per batch, not per slot. `availability`:
+        the technicians' working time over the slots, when the caller has it already."""
+        slots = [slot for slot in slots if slot[1] and slot[2] and slot[3]]
+        if not slots:
+            return {}
+        technicians = self.env["res.users"].union(*(slot[1] for slot in slots))
+        low = min(slot[2] for slot in slots)
+        high = max(slot[3] for slot in slots)
+        busy = defaultdict(list)
+        for other in self._busy_orders(technicians, low, high):
+            busy[other.technician_id].append(other)
+        if availability is None:
+            availability = self._availability(technicians, low, high)
+        result = {}
+        for order, technician, start, end in slots:
+            work, leaves = availability[technician]
+            found = []
+            overlapping = [
+                other
+                for other in busy[technician]
+                if other != order and other.scheduled_start < end and other.scheduled_end > start
+            ]
+            if order.company_id not in technician.company_ids:
+                found.append(
+                    self._conflict(
+                        "company",
+                        self.env._(
+                            "%(technician)s does not work for %(company)s.",
+                            technician=technician.name,
+                            company=order.company_id.name,
+                        ),
+                    )
+                )
+            if overlapping:
+                found.append(
+                    self._conflict(
+                        "overlap",
+                        self.env._(
+                            "%(technician)s already has %(orders)s at that time.",
+                            technician=technician.name,
+                            orders=", ".join(other.name for other in overlapping[:3]),
+                        ),
+                    )
+                )
+            off = [leave for leave in leaves if leave[0] < end and leave[1] > start]
+            if off:
+                found.append(
+                    self._conflict(
+                        "time_off",
+                        self.env._("%(technician)s is off: %(reason)s.", technician=technician.name, reason=off[0][2]),
+                    )
+                )
+            elif not self._covered(start, end, work):
+                found.append(
+                    self._conflict(
+                        "outside_hours",
+                        self.env._("Outside the working hours of %(technician)s.", technician=technician.name),
+                    )
+                )
+            missing = order.skill_ids - technician.fse_skill_ids
+            if missing:
+                found.append(
+                    self._conflict(
+                        "skill",
+                        self.env._(
+                            "%(technician)s lacks the skill %(skills)s.",
+                            technician=technician.name,
+                            skills=", ".join(missing.mapped("display_name")),
+                        ),
+                    )
+                )
+            if order.team_id and technician not in order.team_id.member_ids:
+                found.append(
+                    self._conflict(
+                        "team",
+                        self.env._(
+                            "%(technician)s is not in the team %(team)s.",
+                            technician=technician.name,
+                            team=order.team_id.display_name,
+                        ),
+                    )
+                )
+            if found:
+                result[order] = found
+        return result
+
+    @api.model
+    def _busy_orders(self, technicians, low, high):
+        # sudo: a technician's other jobs count for overlaps even in a company or team the
+        # dispatcher cannot see; only their reference is shown.
+        return (
+            self.env["fse.work.order"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("technician_id", "in", technicians.ids),
+                    ("state", "!=", "cancel"),
+                    ("scheduled_start", "<", high),
+                    ("scheduled_end", ">", low),
+                ],
+                ["name", "technician_id", "scheduled_start", "scheduled_end"],
+            )
+        )
+
+    @staticmethod
+    def _covered(start, end, work):
+        """Whether [start, end) lies within the union of the (sorted) work intervals."""
+        cursor = start
+        for a, b in sorted(work):
+            if a > cursor:
+                break
+            cursor = max(cursor, b)
+            if cursor >= end:
+                return True
+        return cursor >= end
+
+    @staticmethod
+    def _conflict(code, message):
+        return {"code": code, "message": message, "blocking": CONFLICT_BLOCKING[code]}
+
+    # ------------------------------------------------------------------ cards
+    @api.model
+    def _cards(self, orders, conflicts):
+        now = fields.Datetime.now()
+        type_labels = dict(orders._fields["order_type"]._description_selection(self.env))
+        state_labels = dict(orders._fields["state"]._description_selection(self.env))
+        return {
+            order: {
+                "id": order.id,
+                "name": order.name,
+                "partner": order.partner_id.display_name or "",
+                "city": (order.site_partner_id or order.partner_id).city or "",
+                "machine": order.installation_id.name or "",
+                "serial": order.installation_id.lot_id.name or "",
+                "order_type": order.order_type,
+                "order_type_label": type_labels.get(order.order_type, ""),
+                "state": order.state,
+                "state_label": state_labels.get(order.state, ""),
+                "technician_id": order.technician_id.id,
+                "start": self._str(order.scheduled_start),
+                "end": self._str(order.scheduled_end),
+                "hours": self._planned_hours(order),
+                "sla_deadline": self._str(order.sla_deadline),
+                "sla_level": self._sla_level(order, now),
+                "priority": order.priority,
+                "parts_waiting": order.parts_waiting,
+                "movable": order.state in MOVABLE_STATES,
+                "conflicts": conflicts.get(order, []),
+            }
+            for order in orders
+        }
+
+    @staticmethod
+    def _planned_hours(order):
+        if order.scheduled_start and order.scheduled_end:
+            return (order.scheduled_end - order.scheduled_start).total_seconds() / 3600
+        return order.duration_estimate or 1.0
+
+    @staticmethod
+    def _sla_level(order, now):
+        """none, ok, risk (deadline close, or planned to start after it) or breached."""
+        if not order.sla_deadline or order.sla_status in ("none", "on_time"):
+            return "none" if not order.sla_deadline else "ok"
+        if order.sla_status == "late" or order.sla_deadline < now:
+            return "breached"
+        if order.sla_deadline - now < timedelta(hours=SLA_RISK_HOURS) or (
+            order.scheduled_start and order.scheduled_start > order.sla_deadline
+        ):
+            return "risk"
+        return "ok"
+
+    # ------------------------------------------------------------------ planning
+    @api.model
+    def _plan(self, order, technician, start, end, confirm):
+        """Put `order` with `technician` from start to end (end: from the estimate): the one
+        server call of a drop. Conflicts not confirmed write nothing and are returned for the
+        dispatcher to confirm; blocking ones raise."""
+        order.check_access("write")
+        order._fse_lock()
+        self._check_movable(order)
+        technician = self._check_technician(technician)
+        start = fields.Datetime.to_datetime(start)
+        if not start:
+            raise UserError(self.env._("Drop work order %(name)s at a time.", name=order.name))
+        end = fields.Datetime.to_datetime(end) if end else start + timedelta(hours=order.duration_estimate or 1.0)
+        if end <= start:
+            raise UserError(self.env._("Work order %(name)s must end after it starts.", name=order.name))
+        conflicts = self._conflicts([(order, technician, start, end)]).get(order, [])
+        blocking = [c for c in conflicts if c["blocking"]]
+        if blocking:
+            raise UserError(blocking[0]["message"])
+        if conflicts and not confirm:
+            return {"status": "confirm", "conflicts": conflicts}
+        undo = {
+            "order_id": order.id,
+            "technician_id": order.technician_id.id,
+            "start": self._str(order.scheduled_start),
+            "end": self._str(order.scheduled_end),
+            "state": order.state,
+        }
+        order.write({"technician_id": technician.id, "scheduled_start": start, "scheduled_end": end})
+        if order.state == "draft":
+            order.action_schedule()
+        message = self.env._(
+            "%(name)s planned for %(technician)s, %(start)s.",
+            name=order.name,
+            technician=technician.name,
+            start=format_datetime(self.env, start, dt_format="short"),
+        )
+        if conflicts:
+            order.message_post(
+                body=self.env._(
+                    "Planned from the dispatch board despite: %(conflicts)s",
+                    conflicts=" ".join(c["message"] for c in conflicts),
+                )
+            )
+        return {"status": "done", "card": self._card(order), "undo": undo, "message": message}
+
+    @api.model
+    def _undo(self, undo):
+        """Put an order back where a drop found it (the undo of a notification)."""
+        order = self.env["fse.work.order"].browse(int(undo.get("order_id") or 0)).exists()
+        if not order:
+            raise UserError(self.env._("This work order no longer exists."))
+        order.check_access("write")
+        order._fse_lock()
+        self._check_movable(order)
+        vals = {
+            "technician_id": self._check_technician(undo.get("technician_id")).id
+            if undo.get("technician_id")
+            else False,
+            "scheduled_start": fields.Datetime.to_datetime(undo.get("start")) or False,
+            "scheduled_end": fields.Datetime.to_datetime(undo.get("end")) or False,
+        }
+        if undo.get("state") == "draft" and order.state == "scheduled":
+            order.action_reset_draft()
+        order.write(vals)
+        return {"status": "done", "card": self._card(order)}
+
+    def _check_movable(self, order):
+        if order.state not in MOVABLE_STATES:
+            raise UserError(
+                self.env._(
+                    "Work order %(name)s is %(state)s: only draft and scheduled orders are planned on the board.",
+                    name=order.name,
+                    state=order._fse_state_label(),
+                )
+            )
+
+    def _check_technician(self, technician_id):
+        technician = self.env["res.users"].browse(int(technician_id or 0)).exists()
+        if not technician or not technician.has_group(TECHNICIAN_GROUP) or technician.share:
+            raise UserError(self.env._("Drop the order on a technician's lane."))
+        return technician
+
+    def _card(self, order):
+        slot = [(order, order.technician_id, order.scheduled_start, order.scheduled_end)]
+        return self._cards(order, self._conflicts(slot))[order]

@@ -1,0 +1,338 @@
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import FseCommon, FseJson2Mixin
+
+MONDAY = datetime(2026, 3, 2)  # the board's week in these tests: Monday 2 to Sunday 8 March 2026
+
+
+def s(moment):
+    return fields.Datetime.to_string(moment)
+
+
+class BoardCase(FseCommon):
+    """Two technicians on an 8-12 / 13-17 week (UTC), Tech B off on Wednesday, a public
+    holiday on Friday, one skill that Tech A has and Tech B lacks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Field week",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create({"name": f"{day} {a}", "dayofweek": str(day), "hour_from": a, "hour_to": b})
+                    for day in range(5)
+                    for a, b in ((8, 12), (13, 17))
+                ],
+            }
+        )
+        cls.env["res.users"].browse((cls.tech | cls.tech_b).ids).action_fse_create_resource()
+        cls.resources = cls.env["resource.resource"].search([("user_id", "in", (cls.tech | cls.tech_b).ids)])
+        cls.resources.write({"calendar_id": cls.calendar.id, "tz": "UTC"})
+        cls.env["resource.calendar.leaves"].create(
+            [
+                {
+                    "name": "Dentist",
+                    "resource_id": cls.resources.filtered(lambda r: r.user_id == cls.tech_b).id,
+                    "calendar_id": cls.calendar.id,
+                    "date_from": MONDAY + timedelta(days=2),
+                    "date_to": MONDAY + timedelta(days=2, hours=23, minutes=59),
+                },
+                {
+                    "name": "Spring holiday",
+                    "calendar_id": cls.calendar.id,
+                    "date_from": MONDAY + timedelta(days=4),
+                    "date_to": MONDAY + timedelta(days=4, hours=23, minutes=59),
+                },
+            ]
+        )
+        cls.fgas = cls.env["fse.skill"].create({"name": "F-gas (test)", "technician_ids": [Command.set(cls.tech.ids)]})
+        cls.board = cls.env["fse.work.order"].with_user(cls.dispatcher)
+
+    def _data(self, **filters):
+        return self.board.fse_board_data(s(MONDAY), s(MONDAY + timedelta(days=7)), filters)
+
+    def _lane(self, data, user):
+        return next(lane for lane in data["lanes"] if lane["id"] == user.id)
+
+    def _codes(self, card):
+        return sorted(conflict["code"] for conflict in card["conflicts"])
+
+
+class TestBoardData(BoardCase):
+    def test_lanes_shade_working_hours_and_time_off(self):
+        data = self._data()
+        lane_a, lane_b = self._lane(data, self.tech), self._lane(data, self.tech_b)
+        # Monday to Thursday twice a day; Friday is the public holiday.
+        self.assertEqual(len(lane_a["work"]), 8)
+        self.assertEqual(lane_a["work"][0], ["2026-03-02 08:00:00", "2026-03-02 12:00:00"])
+        self.assertEqual(lane_a["work"][-1], ["2026-03-05 13:00:00", "2026-03-05 17:00:00"])
+        # Tech B is off on Wednesday too; his own reason stays private, the holiday is named.
+        self.assertEqual(len(lane_b["work"]), 6)
+        self.assertNotIn("2026-03-04", " ".join(start for start, _end in lane_b["work"]))
+        reasons = {leave[0][:10]: leave[2] for leave in lane_b["leaves"]}
+        self.assertEqual(reasons, {"2026-03-04": "Time off", "2026-03-06": "Spring holiday"})
+        self.assertEqual(lane_b["skill_names"], [])
+        self.assertEqual(lane_a["skill_names"], ["F-gas (test)"])
+        # The dispatcher plans; he gets no lane of his own.
+        self.assertNotIn(self.dispatcher.id, [lane["id"] for lane in data["lanes"]])
+
+    def test_filters_by_team_and_skill(self):
+        team = self.env["fse.team"].create({"name": "North (test)", "member_ids": [Command.set(self.tech_b.ids)]})
+        ids = [lane["id"] for lane in self._data(team_ids=team.ids)["lanes"]]
+        self.assertEqual(ids, self.tech_b.ids)
+        ids = [lane["id"] for lane in self._data(skill_ids=self.fgas.ids)["lanes"]]
+        self.assertEqual(ids, self.tech.ids)
+
+    def test_cards_and_queue(self):
+        planned = self._order(scheduled_start=MONDAY + timedelta(hours=9), scheduled_end=MONDAY + timedelta(hours=11))
+        planned.action_schedule()
+        old_call = self._order(technician_id=False, scheduled_start=False, scheduled_end=False, priority="2")
+        new_call = self._order(technician_id=False, scheduled_start=False, scheduled_end=False, duration_estimate=3)
+        no_date = self._order(scheduled_start=False, scheduled_end=False)
+        cancelled = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        cancelled.action_cancel()
+        data = self._data()
+        card = next(c for c in data["orders"] if c["id"] == planned.id)
+        self.assertEqual(card["partner"], "Test Customer NV")
+        self.assertEqual(card["machine"], self.installation.name)
+        self.assertEqual(card["serial"], "SN-0001")
+        self.assertEqual(
+            (card["start"], card["end"], card["hours"]), ("2026-03-02 09:00:00", "2026-03-02 11:00:00", 2.0)
+        )
+        self.assertEqual((card["state"], card["movable"], card["conflicts"]), ("scheduled", True, []))
+        ours = (old_call | new_call | no_date | cancelled).ids
+        queue = [c["id"] for c in data["queue"] if c["id"] in ours]
+        # Without SLA the most urgent first, then the oldest call; cancelled orders never queue.
+        self.assertEqual(queue, [old_call.id, new_call.id, no_date.id])
+        self.assertNotIn(cancelled.id, queue)
+        self.assertEqual(next(c for c in data["queue"] if c["id"] == new_call.id)["hours"], 3.0)
+        searched = [c for c in self._data(search="SN-0001")["queue"] if c["id"] in ours]
+        self.assertEqual({c["id"] for c in searched}, {old_call.id, new_call.id, no_date.id})
+        self.assertEqual(self._data(search="no such machine")["queue"], [])
+
+    def test_sla_levels(self):
+        contract = self.env["fse.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": "2026-01-01",
+                "term_months": 12,
+                "sla_response_hours": 4,
+                "resource_calendar_id": self.calendar.id,
+                "coverage_ids": [Command.create({"installation_id": self.installation.id})],
+            }
+        )
+        contract.action_confirm()
+        now = datetime(2026, 3, 2, 8, 0)
+        Board = self.env["fse.dispatch.board"]
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False, date_reported=now)
+        self.assertTrue(order.sla_deadline)
+        self.assertEqual(Board._sla_level(order, now), "ok")
+        self.assertEqual(Board._sla_level(order, order.sla_deadline - timedelta(hours=1)), "risk")
+        self.assertEqual(Board._sla_level(order, order.sla_deadline + timedelta(minutes=1)), "breached")
+        order.scheduled_start = order.sla_deadline + timedelta(hours=1)
+        self.assertEqual(Board._sla_level(order, now), "risk", "planned to start after the deadline")
+
+    def test_constant_queries(self):
+        """The data method's queries do not grow with technicians and orders (they grow with
+        the number of distinct working-hours calendars, one batch each)."""
+
+        def count():
+            self.env.invalidate_all()
+            self.env.registry.clear_cache()
+            self._data()  # warm the caches of groups and translations
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self._data()
+            return self.cr.sql_log_count - before
+
+        self._order(scheduled_start=MONDAY + timedelta(hours=9), scheduled_end=MONDAY + timedelta(hours=10))
+        self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        small = count()
+        for i in range(6):
+            user = new_test_user(self.env, login=f"fse_board_q{i}", groups="field_service_erp.group_fse_technician")
+            user.action_fse_create_resource()
+            user.resource_ids.write({"calendar_id": self.calendar.id, "tz": "UTC"})
+            for day in range(3):
+                start = MONDAY + timedelta(days=day, hours=9)
+                self._order(technician_id=user.id, scheduled_start=start, scheduled_end=start + timedelta(hours=1))
+            self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        self.assertEqual(count(), small)
+
+
+class TestBoardConflicts(BoardCase):
+    def _conflicts(self, order, technician, start, hours=2):
+        Board = self.env["fse.dispatch.board"].with_user(self.dispatcher)
+        found = Board._conflicts([(order, technician, start, start + timedelta(hours=hours))])
+        return sorted(c["code"] for c in found.get(order, []))
+
+    def test_each_rule(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        monday_9 = MONDAY + timedelta(hours=9)
+        self.assertEqual(self._conflicts(order, self.tech, monday_9), [])
+        self._order(scheduled_start=monday_9 + timedelta(hours=1), scheduled_end=monday_9 + timedelta(hours=3))
+        self.assertEqual(self._conflicts(order, self.tech, monday_9), ["overlap"])
+        self.assertEqual(self._conflicts(order, self.tech, MONDAY + timedelta(hours=16)), ["outside_hours"])
+        self.assertEqual(self._conflicts(order, self.tech_b, MONDAY + timedelta(hours=11)), ["outside_hours"], "lunch")
+        self.assertEqual(self._conflicts(order, self.tech_b, MONDAY + timedelta(days=2, hours=9)), ["time_off"])
+        self.assertEqual(self._conflicts(order, self.tech, MONDAY + timedelta(days=4, hours=9)), ["time_off"])
+        self.assertEqual(self._conflicts(order, self.tech, MONDAY + timedelta(days=5, hours=9)), ["outside_hours"])
+        order.skill_ids = self.fgas
+        self.assertEqual(self._conflicts(order, self.tech_b, MONDAY + timedelta(hours=13)), ["skill"])
+        team = self.env["fse.team"].create({"name": "South (test)", "member_ids": [Command.set(self.tech.ids)]})
+        order.team_id = team
+        self.assertEqual(self._conflicts(order, self.tech_b, MONDAY + timedelta(hours=13)), ["skill", "team"])
+
+    def test_other_company_blocks(self):
+        other = self.env["res.company"].create({"name": "Other Service Co (test)"})
+        outsider = new_test_user(
+            self.env,
+            login="fse_board_outsider",
+            groups="field_service_erp.group_fse_technician",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        Board = self.env["fse.dispatch.board"]
+        found = Board._conflicts([(order, outsider, MONDAY, MONDAY + timedelta(hours=1))])[order]
+        self.assertEqual([(c["code"], c["blocking"]) for c in found if c["code"] == "company"], [("company", True)])
+        with self.assertRaisesRegex(UserError, "does not work for"), self.cr.savepoint():
+            order.with_user(self.dispatcher).fse_board_plan(outsider.id, s(MONDAY + timedelta(hours=9)), False, True)
+        self.assertFalse(order.technician_id)
+
+    def test_cards_keep_their_badge(self):
+        order = self._order(scheduled_start=MONDAY + timedelta(hours=16), scheduled_end=MONDAY + timedelta(hours=18))
+        card = next(c for c in self._data()["orders"] if c["id"] == order.id)
+        self.assertEqual(self._codes(card), ["outside_hours"])
+
+
+class TestBoardPlanning(BoardCase):
+    def test_drop_from_queue_assigns_and_schedules(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False, duration_estimate=1.5)
+        result = order.with_user(self.dispatcher).fse_board_plan(self.tech.id, s(MONDAY + timedelta(hours=8)))
+        self.assertEqual(result["status"], "done")
+        self.assertEqual(order.technician_id, self.tech)
+        self.assertEqual(
+            (order.scheduled_start, order.scheduled_end),
+            (MONDAY + timedelta(hours=8), MONDAY + timedelta(hours=9, minutes=30)),
+        )
+        self.assertEqual(order.state, "scheduled")
+        self.assertEqual(result["card"]["technician_id"], self.tech.id)
+        self.assertEqual(
+            result["undo"],
+            {"order_id": order.id, "technician_id": False, "start": False, "end": False, "state": "draft"},
+        )
+        # Undo: back in the queue as it was.
+        order.with_user(self.dispatcher).fse_board_undo(result["undo"])
+        self.assertEqual(
+            (order.state, order.technician_id, order.scheduled_start), ("draft", self.env["res.users"], False)
+        )
+
+    def test_conflict_needs_confirmation_and_leaves_a_trace(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        order.skill_ids = self.fgas
+        messages = len(order.message_ids)
+        result = order.with_user(self.dispatcher).fse_board_plan(self.tech_b.id, s(MONDAY + timedelta(hours=9)))
+        self.assertEqual(result["status"], "confirm")
+        self.assertEqual([c["code"] for c in result["conflicts"]], ["skill"])
+        self.assertFalse(order.technician_id, "nothing is written before the dispatcher confirms")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(len(order.message_ids), messages)
+        result = order.with_user(self.dispatcher).fse_board_plan(
+            self.tech_b.id, s(MONDAY + timedelta(hours=9)), False, True
+        )
+        self.assertEqual(result["status"], "done")
+        self.assertEqual(order.technician_id, self.tech_b)
+        self.assertEqual(self._codes(result["card"]), ["skill"], "the card keeps its warning badge")
+        self.assertIn("despite", order.message_ids[:1].body)
+
+    def test_move_reassign_and_resize(self):
+        order = self._order(scheduled_start=MONDAY + timedelta(hours=8), scheduled_end=MONDAY + timedelta(hours=10))
+        order.action_schedule()
+        plan = order.with_user(self.dispatcher).fse_board_plan
+        plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)), s(MONDAY + timedelta(hours=15)))
+        self.assertEqual((order.technician_id, order.scheduled_start), (self.tech_b, MONDAY + timedelta(hours=13)))
+        plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)), s(MONDAY + timedelta(hours=16)))
+        self.assertEqual(order.scheduled_end, MONDAY + timedelta(hours=16))
+        self.assertEqual(order.state, "scheduled")
+        with self.assertRaisesRegex(UserError, "end after it starts"), self.cr.savepoint():
+            plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)), s(MONDAY + timedelta(hours=12)))
+        self.assertEqual(order.scheduled_end, MONDAY + timedelta(hours=16))
+
+    def test_started_and_closed_orders_stay(self):
+        order = self._order(scheduled_start=MONDAY + timedelta(hours=8), scheduled_end=MONDAY + timedelta(hours=10))
+        order.with_user(self.tech).action_start()
+        for state in ("in_progress", "done"):
+            order.state = state
+            with self.assertRaisesRegex(UserError, "only draft and scheduled"), self.cr.savepoint():
+                order.with_user(self.dispatcher).fse_board_plan(self.tech_b.id, s(MONDAY + timedelta(hours=13)))
+            self.assertEqual((order.technician_id, order.scheduled_start), (self.tech, MONDAY + timedelta(hours=8)))
+
+    def test_not_a_technician_lane(self):
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        accountant = new_test_user(self.env, login="fse_board_acc", groups="base.group_user")
+        with self.assertRaisesRegex(UserError, "technician's lane"), self.cr.savepoint():
+            order.with_user(self.dispatcher).fse_board_plan(accountant.id, s(MONDAY + timedelta(hours=9)))
+        self.assertFalse(order.technician_id)
+
+    def test_technician_cannot_plan(self):
+        order = self._order(scheduled_start=MONDAY + timedelta(hours=8), scheduled_end=MONDAY + timedelta(hours=10))
+        for call in (
+            lambda: order.with_user(self.tech).fse_board_plan(self.tech.id, s(MONDAY + timedelta(hours=13))),
+            lambda: order.with_user(self.tech).fse_board_data(s(MONDAY), s(MONDAY + timedelta(days=7))),
+            lambda: order.with_user(self.tech).fse_board_undo({"order_id": order.id, "technician_id": False}),
+        ):
+            with self.assertRaises(AccessError), self.cr.savepoint():
+                call()
+        self.assertEqual((order.technician_id, order.scheduled_start), (self.tech, MONDAY + timedelta(hours=8)))
+
+    def test_bad_range(self):
+        with self.assertRaisesRegex(UserError, "six weeks"):
+            self.board.fse_board_data(s(MONDAY), s(MONDAY - timedelta(days=1)), {})
+
+
+@tagged("post_install", "-at_install")
+class TestBoardOverHttp(FseJson2Mixin, HttpCase):
+    """The board's calls over JSON-2, as the web client or a script makes them."""
+
+    def test_technician_refused_dispatcher_plans(self):
+        env = self.env
+        tech = new_test_user(env, login="fse_board_http_tech", groups="field_service_erp.group_fse_technician")
+        other = new_test_user(env, login="fse_board_http_tech2", groups="field_service_erp.group_fse_technician")
+        dispatcher = new_test_user(env, login="fse_board_http_disp", groups="field_service_erp.group_fse_dispatcher")
+        customer = env["res.partner"].create({"name": "Board HTTP Customer"})
+        order = env["fse.work.order"].create({"partner_id": customer.id, "technician_id": tech.id})
+        keys = self._json2_keys(tech, dispatcher)
+        start = "2026-03-02 09:00:00"
+        status, body = self._json2_call(
+            keys[tech],
+            "fse.work.order",
+            "fse_board_plan",
+            ids=order.ids,
+            technician_id=other.id,
+            start=start,
+            confirm=True,
+        )
+        self.assertEqual(status, 403, body)
+        order.invalidate_recordset()
+        self.assertEqual((order.technician_id, order.scheduled_start, order.state), (tech, False, "draft"))
+        status, body = self._json2_call(
+            keys[dispatcher],
+            "fse.work.order",
+            "fse_board_plan",
+            ids=order.ids,
+            technician_id=other.id,
+            start=start,
+            confirm=True,
+        )
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["status"], "done")
+        order.invalidate_recordset()
+        self.assertEqual((order.technician_id, order.state), (other, "scheduled"))
+        self.assertEqual(order.scheduled_start, datetime(2026, 3, 2, 9, 0))
