@@ -259,7 +259,9 @@ export function layoutLanes(lanes, prepared, scale, scaleName) {
             name: lane.name,
             teams: (lane.team_names || []).join(", "),
             skills: (lane.skill_names || []).join(", "),
-            companies: (lane.company_names || []).join(", "),
+            title: [lane.name, ...(lane.team_names || []), ...(lane.skill_names || []), ...(lane.company_names || [])]
+                .filter(Boolean)
+                .join("\n"),
             height: CARD_GAP + rows * (cardHeight + CARD_GAP),
             work: intervals(lane.work, scale),
             leaves: intervals(lane.leaves, scale).map((leave) => ({
