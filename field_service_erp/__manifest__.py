@@ -29,6 +29,7 @@
         "views/fse_report_views.xml",
         "views/stock_views.xml",
         "views/res_config_settings_views.xml",
+        "views/fse_dispatch_board_views.xml",
         "views/fse_menus.xml",
         "views/portal_templates.xml",
         "report/fse_service_report.xml",
@@ -41,6 +42,7 @@
         "web.assets_backend": [
             "field_service_erp/static/src/fields/*",
             "field_service_erp/static/src/scss/*.scss",
+            "field_service_erp/static/src/dispatch_board/*",
         ],
         "web.assets_tests": [
             "field_service_erp/static/tests/tours/*.js",

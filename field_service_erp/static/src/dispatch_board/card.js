@@ -1,0 +1,27 @@
+import { Component } from "@odoo/owl";
+
+/**
+ * One work order: in a lane (absolutely placed by the board's layout) or in the queue.
+ * Pointer handling is the board's: the card only reports where a press started.
+ */
+export class FseBoardCard extends Component {
+    static template = "field_service_erp.FseBoardCard";
+    static props = {
+        card: Object,
+        style: { type: String, optional: true },
+        compact: { type: Boolean, optional: true },
+        inQueue: { type: Boolean, optional: true },
+        onPointerDown: Function,
+        onOpen: Function,
+    };
+
+    onPointerDown(ev, mode = "move") {
+        this.props.onPointerDown(ev, this.props.card, mode);
+    }
+
+    onKeydown(ev) {
+        if (ev.key === "Enter") {
+            this.props.onOpen(this.props.card);
+        }
+    }
+}
