@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import pytz
 
 from odoo import fields
 from odoo.fields import Command
@@ -291,3 +293,61 @@ class TestTechnicianNarrowPhoneTour(HttpCase):
             "fse_technician_narrow_installation",
             login=tech.login,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchBoardTour(HttpCase):
+    browser_size = "1440x900"
+
+    def test_dispatcher_drags_assigns_reassigns_and_resizes(self):
+        env = self.env
+        new_test_user(
+            env,
+            login="board_tour_disp",
+            password="board_tour_disp_pw",
+            name="Board Tour Dispatcher",
+            tz="UTC",
+            groups="field_service_erp.group_fse_dispatcher",
+        )
+        anna = _technician(env, "board_tour_anna", "Board Tour Anna")
+        ben = _technician(env, "board_tour_ben", "Board Tour Ben")
+        # Both work around the clock, so only the skill makes a conflict.
+        always = env["resource.calendar"].create(
+            {
+                "name": "Board tour: always",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create({"name": str(day), "dayofweek": str(day), "hour_from": 0, "hour_to": 24})
+                    for day in range(7)
+                ],
+            }
+        )
+        (anna | ben).action_fse_create_resource()
+        (anna | ben).resource_ids.write({"calendar_id": always.id, "tz": "UTC"})
+        welding = env["fse.skill"].create({"name": "Board tour welding", "technician_ids": [Command.set(anna.ids)]})
+        customer = env["res.partner"].create({"name": "Board Tour Customer", "is_company": True, "city": "Ghent"})
+        order = env["fse.work.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_type": "corrective",
+                "duration_estimate": 1.5,
+                "skill_ids": [Command.set(welding.ids)],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-field_service_erp.action_fse_dispatch_board", "fse_dispatch_board", login="board_tour_disp"
+        )
+        # The browser shows the machine's local time: 10:00 and 13:00 today there.
+        local_today = datetime.now().astimezone()
+        expected = [
+            local_today.replace(hour=hour, minute=0, second=0, microsecond=0).astimezone(pytz.utc).replace(tzinfo=None)
+            for hour in (10, 13)
+        ]
+        self.assertEqual(order.technician_id, ben)
+        self.assertEqual(order.state, "scheduled")
+        self.assertEqual([order.scheduled_start, order.scheduled_end], expected)
+        bodies = " ".join(order.message_ids.mapped("body"))
+        self.assertIn("despite", bodies)
+        self.assertIn("lacks the skill Board tour welding", bodies)
+        tracked = order.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "technician_id")
+        self.assertEqual(set(tracked.mapped("new_value_char")), {"Board Tour Anna", "Board Tour Ben"})

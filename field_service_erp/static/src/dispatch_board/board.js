@@ -543,14 +543,17 @@ export class FseDispatchBoard extends Component {
         this.state.busy = true;
         this.placePending(card, drop);
         try {
-            let result = await this.orm.call(MODEL, "fse_board_plan", args, { confirm: false });
+            // Where this board showed the order: the server refuses the drop when a colleague
+            // has moved it since, instead of silently undoing his plan.
+            const seen = { technician_id: card.raw.technician_id, start: card.raw.start, end: card.raw.end };
+            let result = await this.orm.call(MODEL, "fse_board_plan", args, { confirm: false, seen });
             if (result.status === "confirm") {
                 if (!(await this.confirmConflicts(card, result.conflicts))) {
                     return;
                 }
-                result = await this.orm.call(MODEL, "fse_board_plan", args, { confirm: true });
+                result = await this.orm.call(MODEL, "fse_board_plan", args, { confirm: true, seen });
             }
-            if (result.status === "done") {
+            if (result.status === "done" && result.undo) {
                 this.notifyDone(result);
             }
         } catch (error) {
