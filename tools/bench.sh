@@ -36,6 +36,8 @@ case "${1:-}" in
         DB="${FSE_BENCH_DB:-fse_bench_board}"
         MODULES="field_service_erp"
         SCRIPT="$FSE_ROOT/tools/benchmarks/bench_board.py"
+        # Then the board's drawing in headless Chromium, against a server on this port.
+        RENDER_PORT="${FSE_BENCH_PORT:-8479}"
         ;;
     *)
         fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting|board"
@@ -53,3 +55,10 @@ if [ -n "${PRE_SCRIPT:-}" ]; then
     python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$PRE_SCRIPT"
 fi
 python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"
+if [ -n "${RENDER_PORT:-}" ]; then
+    python -m odoo -c "$ODOO_RC" -d "$DB" --http-port="$RENDER_PORT" --log-level=warn &
+    server=$!
+    trap 'kill $server 2>/dev/null' EXIT
+    for _ in $(seq 60); do curl -sf "http://localhost:$RENDER_PORT/web/health" >/dev/null && break; sleep 1; done
+    python "$FSE_ROOT/tools/benchmarks/bench_board_render.py" --url "http://localhost:$RENDER_PORT" --db "$DB"
+fi

@@ -246,11 +246,12 @@ def main():
     shots = [
         # (login, password, path in Odoo, file, viewport)
         ("admin", "admin", "/odoo/action-field_service_erp.action_fse_work_order", "work-orders-list.png", DESKTOP),
+        # docs/dispatch-board.md, as the demo dispatcher
         (
-            "admin",
-            "admin",
-            "/odoo/action-field_service_erp.action_fse_work_order_dispatch",
-            "dispatch-board.png",
+            "dispatcher",
+            "dispatcher",
+            "/odoo/action-field_service_erp.action_fse_dispatch_board",
+            "board-day.png",
             DESKTOP,
         ),
         ("admin", "admin", "/odoo/action-field_service_erp.action_fse_installation", "installations.png", DESKTOP),

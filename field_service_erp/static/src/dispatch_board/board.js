@@ -67,9 +67,11 @@ export class FseDispatchBoard extends Component {
         this.keepLast = new KeepLast();
 
         const saved = this.props.state || {};
+        // An action may open the board on a day and scale (context fse_board_date / _scale).
+        const context = this.props.action?.context || {};
         this.state = useState({
-            scale: saved.scale || "day",
-            anchor: saved.anchor || DateTime.local().toISODate(),
+            scale: saved.scale || context.fse_board_scale || "day",
+            anchor: saved.anchor || context.fse_board_date || DateTime.local().toISODate(),
             teamId: saved.teamId || false,
             skillId: saved.skillId || false,
             companyId: saved.companyId || false,
