@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -12,8 +12,11 @@ from .fse_work_order import DISPATCHER_GROUP, TECHNICIAN_GROUP
 
 # A card is "at risk" when its SLA deadline is this close, or when it is planned to start after it.
 SLA_RISK_HOURS = 2
-# What the queue shows at most (soonest SLA first); the search narrows it.
+# What the queue shows at most; the search narrows it.
 QUEUE_LIMIT = 200
+# Soonest SLA first, then the most urgent, then the preventive visit due first, then the
+# oldest call.
+QUEUE_ORDER = "sla_deadline asc nulls last, priority desc nulls last, plan_due_date asc nulls last, date_reported, id"
 # Orders the board may move: a started job stays where the technician is doing it.
 MOVABLE_STATES = ("draft", "scheduled")
 # The conflict rules, in the order the board lists them. A blocking conflict refuses the
@@ -56,8 +59,10 @@ class FseDispatchBoard(models.AbstractModel):
             self._card_fields(),
             order="scheduled_start, id",
         )
-        queue = Order.search_fetch(self._queue_domain(filters), self._card_fields(), limit=QUEUE_LIMIT, order="id")
-        queue = queue.sorted(self._queue_key)
+        # Sorted in the query, so that the limit keeps the most pressing orders.
+        queue = Order.search_fetch(
+            self._queue_domain(filters), self._card_fields(), limit=QUEUE_LIMIT, order=QUEUE_ORDER
+        )
         # Conflicts are planning warnings: a started or finished job is history, not a plan.
         slots = [
             (order, order.technician_id, order.scheduled_start, order.scheduled_end)
@@ -128,18 +133,6 @@ class FseDispatchBoard(models.AbstractModel):
                 )
             )
         return domain
-
-    @staticmethod
-    def _queue_key(order):
-        """Soonest SLA first, then the most urgent, then the preventive visit due first, then
-        the oldest call."""
-        return (
-            not order.sla_deadline,
-            order.sla_deadline or datetime.max,
-            -int(order.priority),
-            order.plan_due_date or date.max,
-            order.date_reported,
-        )
 
     @api.model
     def _card_fields(self):

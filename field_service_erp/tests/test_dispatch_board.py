@@ -1,11 +1,13 @@
 import uuid
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..models import fse_dispatch_board
 from .common import FseCommon, FseConcurrentCase, FseJson2Mixin
 
 MONDAY = datetime(2026, 3, 2)  # the board's week in these tests: Monday 2 to Sunday 8 March 2026
@@ -117,6 +119,13 @@ class TestBoardData(BoardCase):
         searched = [c for c in self._data(search="SN-0001")["queue"] if c["id"] in ours]
         self.assertEqual({c["id"] for c in searched}, {old_call.id, new_call.id, no_date.id})
         self.assertEqual(self._data(search="no such machine")["queue"], [])
+
+    def test_queue_limit_keeps_the_most_pressing(self):
+        self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        urgent = self._order(technician_id=False, scheduled_start=False, scheduled_end=False, priority="2")
+        with patch.object(fse_dispatch_board, "QUEUE_LIMIT", 1):
+            queue = self._data(search="SN-0001")["queue"]
+        self.assertEqual([c["id"] for c in queue], urgent.ids, "the newer but urgent call, not the oldest id")
 
     def test_sla_levels(self):
         contract = self.env["fse.contract"].create(
