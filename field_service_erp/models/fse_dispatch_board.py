@@ -178,6 +178,7 @@ class FseDispatchBoard(models.AbstractModel):
                 resource_of[technician] = resource
         by_calendar = defaultdict(list)
         for technician in technicians:
+            # sudo: as above, the company's default working hours of a technician without his own.
             resource = resource_of.get(technician, self.env["resource.resource"].sudo())
             calendar = resource.calendar_id or technician.company_id.sudo().resource_calendar_id
             by_calendar[calendar].append((technician, resource))
@@ -490,7 +491,7 @@ class FseDispatchBoard(models.AbstractModel):
         try:
             return fields.Datetime.to_datetime(value)
         except (TypeError, ValueError):
-            raise UserError(self.env._("%s is not a date and time.", value)) from None
+            raise UserError(self.env._("%(value)s is not a date and time.", value=value)) from None
 
     def _slot(self, technician, start, end):
         """An order's place on the board, as the board's calls carry it."""
