@@ -89,7 +89,9 @@ class ResUsers(models.Model):
         company = self.env.company
         # sudo: resources are Settings' records; dispatchers only create technicians' own.
         Resource = self.env["resource.resource"].sudo()
-        have = set(Resource.search([("user_id", "in", self.ids), ("company_id", "=", company.id)]).user_id.ids)
+        have = Resource.search([("user_id", "in", self.ids), ("company_id", "=", company.id)]).user_id
+        # One batch for all the users' groups (has_group() would ask per user).
+        technicians = self.filtered_domain([("all_group_ids", "in", self.env.ref(TECHNICIAN_GROUP).id)])
         Resource.create(
             [
                 {
@@ -99,8 +101,7 @@ class ResUsers(models.Model):
                     "calendar_id": company.resource_calendar_id.id,
                     "tz": user.tz or company.resource_calendar_id.tz or "UTC",
                 }
-                for user in self
-                if user.id not in have and user.has_group(TECHNICIAN_GROUP)
+                for user in technicians - have
             ]
         )
         return True
