@@ -356,6 +356,7 @@ class FseDispatchBoard(models.AbstractModel):
         now = fields.Datetime.now()
         type_labels = dict(orders._fields["order_type"]._description_selection(self.env))
         state_labels = dict(orders._fields["state"]._description_selection(self.env))
+        priority_labels = dict(orders._fields["priority"]._description_selection(self.env))
         return {
             order: {
                 "id": order.id,
@@ -375,6 +376,7 @@ class FseDispatchBoard(models.AbstractModel):
                 "sla_deadline": self._str(order.sla_deadline),
                 "sla_level": self._sla_level(order, now),
                 "priority": order.priority,
+                "priority_label": priority_labels.get(order.priority, ""),
                 "parts_waiting": order.parts_waiting,
                 "movable": order.state in MOVABLE_STATES,
                 "conflicts": conflicts.get(order, []),

@@ -116,6 +116,7 @@ class TestBoardData(BoardCase):
         self.assertEqual(queue, [old_call.id, new_call.id, no_date.id])
         self.assertNotIn(cancelled.id, queue)
         self.assertEqual(next(c for c in data["queue"] if c["id"] == new_call.id)["hours"], 3.0)
+        self.assertEqual(next(c for c in data["queue"] if c["id"] == old_call.id)["priority_label"], "Urgent")
         searched = [c for c in self._data(search="SN-0001")["queue"] if c["id"] in ours]
         self.assertEqual({c["id"] for c in searched}, {old_call.id, new_call.id, no_date.id})
         self.assertEqual(self._data(search="no such machine")["queue"], [])

@@ -195,7 +195,7 @@ export function prepareCard(card) {
         slaLabel,
         slaClass: SLA_CLASS[card.sla_level] || "",
         priority: Number(card.priority || 0),
-        priorityLabel: Number(card.priority || 0) > 1 ? _t("Urgent") : _t("High priority"),
+        priorityLabel: _t("Priority: %(priority)s", { priority: card.priority_label }),
         partsWaiting: Boolean(card.parts_waiting),
         movable: Boolean(card.movable),
         conflictTitle,
