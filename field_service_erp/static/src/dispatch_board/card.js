@@ -19,8 +19,10 @@ export class FseBoardCard extends Component {
         this.props.onPointerDown(ev, this.props.card, mode);
     }
 
+    /** A card is a button (role="button"): Enter and Space open it. */
     onKeydown(ev) {
-        if (ev.key === "Enter") {
+        if (ev.key === "Enter" || ev.key === " ") {
+            ev.preventDefault(); // Space would scroll the queue
             this.props.onOpen(this.props.card);
         }
     }
