@@ -96,11 +96,9 @@ export class FseDispatchBoard extends Component {
         this.orders = [];
         this.queue = [];
         this.view = { scale: this.state.scale, lanes: [], header: [], width: 0, nameWidth: this.nameWidth };
+        // The range last loaded and drawn (this.range is the one the buttons chose).
+        this.drawnRange = null;
         this.press = null;
-
-        for (const name of ["onCardPointerDown", "openCard", "onSearch"]) {
-            this[name] = this[name].bind(this);
-        }
 
         onWillStart(() => this.load());
         useExternalListener(window, "pointermove", this.onWindowPointerMove);
@@ -151,17 +149,17 @@ export class FseDispatchBoard extends Component {
                 this.orm.call(MODEL, "fse_board_data", [range.start, range.stop, this.filters])
             );
         } catch (error) {
-            if (!this.range_) {
-                this.range_ = range; // first load: draw an empty board rather than nothing
+            if (!this.drawnRange) {
+                this.drawnRange = range; // first load: draw an empty board rather than nothing
                 this.relayout();
             }
             this.notifyError(error);
             return;
         }
-        if (this.range_?.start !== range.start || this.range_?.scale !== range.scale) {
+        if (this.drawnRange?.start !== range.start || this.drawnRange?.scale !== range.scale) {
             this.scrollPending = true; // a new range: show its "now" (or its start) once drawn
         }
-        this.range_ = range;
+        this.drawnRange = range;
         this.data = data;
         this.serverNow = toMs(data.now);
         this.loadedAt = Date.now();
@@ -172,7 +170,7 @@ export class FseDispatchBoard extends Component {
 
     /** Positions from the prepared cards: cheap (no date parsing), redone on resize. */
     relayout() {
-        const range = this.range_;
+        const range = this.drawnRange;
         this.hourWidth = this.hourWidthFor(range.scale);
         const scale = new TimeScale(range, this.hourWidth);
         this.scale = scale;
@@ -234,10 +232,10 @@ export class FseDispatchBoard extends Component {
     }
 
     onResize() {
-        if (!this.range_) {
+        if (!this.drawnRange) {
             return;
         }
-        const width = this.hourWidthFor(this.range_.scale);
+        const width = this.hourWidthFor(this.drawnRange.scale);
         if (Math.abs(width - this.hourWidth) > 0.2 || this.view.nameWidth !== this.nameWidth) {
             this.relayout();
         }
@@ -254,7 +252,7 @@ export class FseDispatchBoard extends Component {
             return null;
         }
         const now = this.serverNow + (Date.now() - this.loadedAt);
-        const days = this.range_.days;
+        const days = this.drawnRange.days;
         if (now < days[0].visStart || now > days[days.length - 1].visEnd) {
             return null;
         }
