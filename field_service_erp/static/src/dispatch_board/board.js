@@ -63,6 +63,7 @@ export class FseDispatchBoard extends Component {
         this.actionService = useService("action");
         this.dialog = useService("dialog");
         this.ui = useService("ui");
+        this.rootRef = useRef("root");
         this.timelineRef = useRef("timeline");
         this.keepLast = new KeepLast();
 
@@ -420,12 +421,12 @@ export class FseDispatchBoard extends Component {
                 ? Math.max((press.card.hours || 1) * this.hourWidth, CARD_MIN_WIDTH)
                 : press.el.getBoundingClientRect().width;
             Object.assign(ghost.style, { width: `${width}px`, height: `${height}px`, left: "0", top: "0" });
-            document.body.appendChild(ghost);
+            this.rootRef.el.appendChild(ghost);
             press.ghost = ghost;
         }
         const hint = document.createElement("div");
         hint.className = "o_fse_board_hint";
-        document.body.appendChild(hint);
+        this.rootRef.el.appendChild(hint);
         press.hint = hint;
     }
 
