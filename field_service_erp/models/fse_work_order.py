@@ -1424,7 +1424,6 @@ class FseWorkOrder(models.Model):
                 )
             )
 
-    # ------------------------------------------------------------------ documents
     # ------------------------------------------------------------------ dispatch board
     # The board's three calls (static/src/dispatch_board): what it shows, a drop, an undo.
     # Dispatchers only; the rules of the board live in fse.dispatch.board.
@@ -1449,6 +1448,7 @@ class FseWorkOrder(models.Model):
         if not self.env.su and not self.env.user.has_group(DISPATCHER_GROUP):
             raise AccessError(self.env._("Only a dispatcher plans work orders on the dispatch board."))
 
+    # ------------------------------------------------------------------ documents
     def action_send_report(self):
         """Open the e-mail to the customer with the service report attached."""
         self.ensure_one()
