@@ -501,9 +501,14 @@ class FseDispatchBoard(models.AbstractModel):
 
     def _slot_from(self, values):
         """The same, from what a client sent (ids and times normalised)."""
+        if not isinstance(values, dict):
+            raise UserError(self.env._("The board sent a place it does not know; reload it."))
+        technician_id = values.get("technician_id")
+        if technician_id and (not isinstance(technician_id, int) or isinstance(technician_id, bool)):
+            raise UserError(self.env._("The board sent a place it does not know; reload it."))
         start, end = self._moment(values.get("start")), self._moment(values.get("end"))
         return {
-            "technician_id": int(values.get("technician_id") or 0) or False,
+            "technician_id": technician_id or False,
             "start": self._str(start),
             "end": self._str(end),
         }

@@ -330,6 +330,11 @@ class TestBoardPlanning(BoardCase):
             (lambda: board.fse_board_plan("x", s(MONDAY + timedelta(hours=8))), "technician's lane"),
             (lambda: board.fse_board_plan(self.tech.id, False), "at a time"),
             (lambda: board.fse_board_undo({"order_id": "x"}), "no longer exists"),
+            (lambda: board.fse_board_plan(self.tech.id, s(MONDAY), False, True, "queued"), "does not know"),
+            (
+                lambda: board.fse_board_plan(self.tech.id, s(MONDAY), False, True, {"technician_id": "1"}),
+                "does not know",
+            ),
         ):
             with self.assertRaisesRegex(UserError, message), self.cr.savepoint():
                 call()
