@@ -81,9 +81,9 @@ class ResUsers(models.Model):
         return True
 
     def action_fse_create_resource(self):
-        """Give technicians without one a resource in the current company, on its working
-        hours: the dispatch board reads his hours and time off from it (with Employees
-        installed, an employee's resource already is one)."""
+        """Give technicians of the current company without one a resource in it, on its working
+        hours (other users of the selection are left alone): the dispatch board reads his hours
+        and time off from it (with Employees installed, an employee's resource already is one)."""
         if not self.env.su and not self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
             raise AccessError(self.env._("Only a dispatcher can set up technicians' working hours."))
         company = self.env.company
@@ -100,10 +100,18 @@ class ResUsers(models.Model):
                     "tz": user.tz or company.resource_calendar_id.tz or "UTC",
                 }
                 for user in self
-                if user.id not in have and user.has_group(TECHNICIAN_GROUP)
+                if user.id not in have and user._fse_is_technician_of(company)
             ]
         )
         return True
+
+    def _fse_is_technician_of(self, company):
+        """Whether the user is an active internal technician who works for `company`: whom a
+        dispatcher of that company sets working hours up for."""
+        self.ensure_one()
+        # sudo: his companies may include some the dispatcher is not in; only membership is asked.
+        user = self.sudo()
+        return bool(user.active and not user.share and company in user.company_ids) and user.has_group(TECHNICIAN_GROUP)
 
     @tools.ormcache("self.id")
     def _fse_hides_prices(self):
