@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytz
 
@@ -17,6 +17,11 @@ QUEUE_LIMIT = 200
 # Soonest SLA first, then the most urgent, then the preventive visit due first, then the
 # oldest call.
 QUEUE_ORDER = "sla_deadline asc nulls last, priority desc nulls last, plan_due_date asc nulls last, date_reported, id"
+# The longest stretch a board call covers: the range it shows, or one drop (a longer job is
+# planned in the form). Working time is computed at most this far around the range.
+MAX_SPAN = timedelta(days=42)
+# The times the board accepts: nobody plans outside them, and time zone shifts would overflow.
+FIRST_MOMENT, LAST_MOMENT = datetime(1900, 1, 1), datetime(2999, 12, 31)
 # Orders the board may move: a started job stays where the technician is doing it.
 MOVABLE_STATES = ("draft", "scheduled")
 # The conflict rules, in the order the board lists them. A blocking conflict refuses the
@@ -46,7 +51,7 @@ class FseDispatchBoard(models.AbstractModel):
     @api.model
     def _get_data(self, start, end, filters):
         start, end = self._parse_range(start, end)
-        filters = filters or {}
+        filters = self._parse_filters(filters)
         technicians = self._lanes_technicians(filters)
         Order = self.env["fse.work.order"]
         orders = Order.search_fetch(
@@ -70,9 +75,10 @@ class FseDispatchBoard(models.AbstractModel):
             if order.state in MOVABLE_STATES
         ]
         # One working-time computation serves the lanes and the conflicts (orders may run
-        # over the edges of the range).
-        low = min([start, *(slot[2] for slot in slots)])
-        high = max([end, *(slot[3] for slot in slots)])
+        # over the edges of the range, not for ever: an order planned over months in the form
+        # is judged on the stretch around the range).
+        low = max(min([start, *(slot[2] for slot in slots)]), start - MAX_SPAN)
+        high = min(max([end, *(slot[3] for slot in slots)]), end + MAX_SPAN)
         availability = self._availability(technicians, low, high)
         conflicts = self._conflicts(slots, availability)
         cards = self._cards(orders | queue, conflicts)
@@ -90,26 +96,57 @@ class FseDispatchBoard(models.AbstractModel):
     @api.model
     def _parse_range(self, start, end):
         start, end = self._moment(start), self._moment(end)
-        if not start or not end or end <= start or end - start > timedelta(days=42):
+        if not start or not end or end <= start or end - start > MAX_SPAN:
             raise UserError(self.env._("The board shows a range of up to six weeks; give a start before its end."))
         return start, end
 
     @api.model
+    def _parse_filters(self, filters):
+        """The filters a client sent, checked once for all the board's queries: companies
+        among the context's (Odoo keeps those to the user's own), the teams and skills he may
+        read (None: no filter), a text. Skill ids that are no skill leave no lane (a lane
+        needs every skill of the filter); a team he may not read has no member for him."""
+        filters = filters or {}
+        if not isinstance(filters, dict) or not isinstance(filters.get("search") or "", str):
+            raise UserError(self.env._("The board's filters are ids of companies, teams and skills, and a text."))
+        company_ids = self._filter_ids(filters, "company_ids")
+        team_ids = self._filter_ids(filters, "team_ids")
+        skill_ids = self._filter_ids(filters, "skill_ids")
+        Skill = self.env["fse.skill"].with_context(active_test=False)
+        skills = Skill.search([("id", "in", list(skill_ids))]) if skill_ids else None
+        return {
+            "search": (filters.get("search") or "").strip(),
+            "companies": self.env.companies.filtered(lambda c: c.id in company_ids)
+            if company_ids
+            else self.env.companies,
+            "teams": self.env["fse.team"].search([("id", "in", list(team_ids))]) if team_ids else None,
+            "skills": skills,
+            "unknown_skill": skills is not None and len(skills) < len(skill_ids),
+        }
+
+    def _filter_ids(self, filters, key):
+        ids = filters.get(key) or []
+        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise UserError(self.env._("The board's filters are ids of companies, teams and skills, and a text."))
+        return set(ids)
+
+    @api.model
     def _lanes_technicians(self, filters):
         """The lanes: technicians of the chosen companies (the user's, by default), teams and skills."""
-        company_ids = filters.get("company_ids") or self.env.companies.ids
         domain = Domain("all_group_ids", "in", self.env.ref(TECHNICIAN_GROUP).id) & Domain("share", "=", False)
-        domain &= Domain("company_ids", "in", company_ids)
+        domain &= Domain("company_ids", "in", filters["companies"].ids)
         # Dispatchers are technicians too (the group implies it) but plan rather than drive:
         # they get a lane only once they are in a team.
         # (all_group_ids cannot be searched with a negation; the group's members can.)
         # sudo: who is a dispatcher, to leave them out; nothing of the group is shown.
         dispatchers = self.env.ref(DISPATCHER_GROUP).sudo().all_user_ids
         domain &= Domain("id", "not in", dispatchers.ids) | Domain("fse_team_ids", "!=", False)
-        if filters.get("team_ids"):
-            domain &= Domain("fse_team_ids", "in", filters["team_ids"])
-        for skill_id in filters.get("skill_ids") or ():
-            domain &= Domain("fse_skill_ids", "in", [skill_id])
+        if filters["teams"] is not None:
+            domain &= Domain("fse_team_ids", "in", filters["teams"].ids)
+        if filters["unknown_skill"]:
+            return self.env["res.users"]
+        for skill in filters["skills"] or ():
+            domain &= Domain("fse_skill_ids", "in", skill.ids)
         return self.env["res.users"].search_fetch(domain, ["name", "tz", "company_id", "company_ids"], order="name, id")
 
     @api.model
@@ -117,10 +154,10 @@ class FseDispatchBoard(models.AbstractModel):
         domain = Domain("state", "in", MOVABLE_STATES) & (
             Domain("technician_id", "=", False) | Domain("scheduled_start", "=", False)
         )
-        domain &= Domain("company_id", "in", filters.get("company_ids") or self.env.companies.ids)
-        if filters.get("team_ids"):
-            domain &= Domain("team_id", "in", filters["team_ids"]) | Domain("team_id", "=", False)
-        text = (filters.get("search") or "").strip()
+        domain &= Domain("company_id", "in", filters["companies"].ids)
+        if filters["teams"] is not None:
+            domain &= Domain("team_id", "in", filters["teams"].ids) | Domain("team_id", "=", False)
+        text = filters["search"]
         if text:
             domain &= Domain.OR(
                 Domain(name, "ilike", text)
@@ -252,7 +289,8 @@ class FseDispatchBoard(models.AbstractModel):
                 for other in busy[technician]
                 if other != order and other.scheduled_start < end and other.scheduled_end > start
             ]
-            if order.company_id not in technician.company_ids:
+            # sudo: the companies he works for, some maybe not the dispatcher's; none is shown.
+            if order.company_id.id not in technician.sudo().company_ids.ids:
                 found.append(
                     self._conflict(
                         "company",
@@ -420,8 +458,7 @@ class FseDispatchBoard(models.AbstractModel):
         if not start:
             raise UserError(self.env._("Drop work order %(name)s at a time.", name=order.name))
         end = self._moment(end) if end else start + timedelta(hours=order.duration_estimate or 1.0)
-        if end <= start:
-            raise UserError(self.env._("Work order %(name)s must end after it starts.", name=order.name))
+        self._check_span(order, start, end)
         target = self._slot(technician, start, end)
         current = self._slot(order.technician_id, order.scheduled_start, order.scheduled_end)
         if current == target and order.state == "scheduled":
@@ -470,7 +507,7 @@ class FseDispatchBoard(models.AbstractModel):
         order._fse_lock()
         self._check_movable(order)
         current = self._slot(order.technician_id, order.scheduled_start, order.scheduled_end)
-        if self._slot_from(undo.get("planned") or {}) != current:
+        if self._slot_from(undo.get("planned")) != current:
             raise UserError(
                 self.env._("Work order %(name)s was moved again since; there is nothing to undo.", name=order.name)
             )
@@ -481,6 +518,8 @@ class FseDispatchBoard(models.AbstractModel):
             "scheduled_start": self._moment(previous["start"]) or False,
             "scheduled_end": self._moment(previous["end"]) or False,
         }
+        if vals["scheduled_start"] and vals["scheduled_end"]:
+            self._check_span(order, vals["scheduled_start"], vals["scheduled_end"])
         if undo.get("state") == "draft" and order.state == "scheduled":
             order.action_reset_draft()
         order.write(vals)
@@ -491,9 +530,31 @@ class FseDispatchBoard(models.AbstractModel):
         if not value:
             return None
         try:
-            return fields.Datetime.to_datetime(value)
+            moment = fields.Datetime.to_datetime(value)
         except (TypeError, ValueError):
             raise UserError(self.env._("%(value)s is not a date and time.", value=value)) from None
+        if not FIRST_MOMENT <= moment <= LAST_MOMENT:
+            raise UserError(
+                self.env._(
+                    "%(moment)s is not a date the board plans on (%(first)s to %(last)s).",
+                    moment=value,
+                    first=FIRST_MOMENT.year,
+                    last=LAST_MOMENT.year,
+                )
+            )
+        return moment
+
+    def _check_span(self, order, start, end):
+        """Where a drop or an undo puts an order: an end after the start, a visit of at most
+        MAX_SPAN (the board's own range)."""
+        if end <= start:
+            raise UserError(self.env._("Work order %(name)s must end after it starts.", name=order.name))
+        if end - start > MAX_SPAN:
+            raise UserError(
+                self.env._(
+                    "Work order %(name)s would last over six weeks: plan so long a job in its form.", name=order.name
+                )
+            )
 
     def _slot(self, technician, start, end):
         """An order's place on the board, as the board's calls carry it."""
@@ -501,11 +562,10 @@ class FseDispatchBoard(models.AbstractModel):
 
     def _slot_from(self, values):
         """The same, from what a client sent (ids and times normalised)."""
-        if not isinstance(values, dict):
-            raise UserError(self.env._("The board sent a place it does not know; reload it."))
-        technician_id = values.get("technician_id")
-        if technician_id and (not isinstance(technician_id, int) or isinstance(technician_id, bool)):
-            raise UserError(self.env._("The board sent a place it does not know; reload it."))
+        values = values or {}
+        technician_id = values.get("technician_id") or False if isinstance(values, dict) else None
+        if technician_id is not False and (not isinstance(technician_id, int) or isinstance(technician_id, bool)):
+            raise UserError(self.env._("The board sent a place it does not know: a technician and two times."))
         start, end = self._moment(values.get("start")), self._moment(values.get("end"))
         return {
             "technician_id": technician_id or False,
@@ -527,7 +587,7 @@ class FseDispatchBoard(models.AbstractModel):
         if not isinstance(technician_id, int) or isinstance(technician_id, bool):
             raise UserError(self.env._("Drop the order on a technician's lane."))
         technician = self.env["res.users"].browse(technician_id).exists()
-        if not technician or not technician.has_group(TECHNICIAN_GROUP) or technician.share:
+        if not technician or not technician.active or technician.share or not technician.has_group(TECHNICIAN_GROUP):
             raise UserError(self.env._("Drop the order on a technician's lane."))
         return technician
 

@@ -625,7 +625,7 @@ class FseWorkOrder(models.Model):
     @api.model
     def _fse_today_bounds(self):
         """The user's today (context time zone, else his own) as UTC datetimes [start, end)."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        tz = self.env.tz  # the context's, else the user's; UTC for a name that is no time zone
         today = fields.Date.context_today(self)
         return tuple(
             tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)

@@ -81,17 +81,30 @@ class ResUsers(models.Model):
         return True
 
     def action_fse_create_resource(self):
-        """Give technicians without one a resource in the current company, on its working
-        hours: the dispatch board reads his hours and time off from it (with Employees
-        installed, an employee's resource already is one)."""
+        """Give technicians of the current company without one a resource in it, on its working
+        hours (other users of the selection are left alone): the dispatch board reads his hours
+        and time off from it (with Employees installed, an employee's resource already is one)."""
         if not self.env.su and not self.env.user.has_group("field_service_erp.group_fse_dispatcher"):
             raise AccessError(self.env._("Only a dispatcher can set up technicians' working hours."))
         company = self.env.company
         # sudo: resources are Settings' records; dispatchers only create technicians' own.
         Resource = self.env["resource.resource"].sudo()
         have = Resource.search([("user_id", "in", self.ids), ("company_id", "=", company.id)]).user_id
-        # One batch for all the users' groups (has_group() would ask per user).
-        technicians = self.filtered_domain([("all_group_ids", "in", self.env.ref(TECHNICIAN_GROUP).id)])
+        # Active internal technicians who work for the company, in one batch (has_group() would
+        # ask per user).
+        technicians = (
+            # sudo: their companies may include some the dispatcher is not in; only membership is asked.
+            self.sudo()
+            .filtered_domain(
+                [
+                    ("all_group_ids", "in", self.env.ref(TECHNICIAN_GROUP).id),
+                    ("active", "=", True),
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                ]
+            )
+            .sudo(False)
+        )
         Resource.create(
             [
                 {

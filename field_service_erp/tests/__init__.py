@@ -17,6 +17,7 @@ from . import test_back_office_policy
 from . import test_cron_concurrency
 from . import test_labor_once
 from . import test_batch_runner
+from . import test_board_attack
 from . import test_photos
 from . import test_part_requests
 from . import test_part_pickers
