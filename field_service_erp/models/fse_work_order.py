@@ -672,6 +672,20 @@ class FseWorkOrder(models.Model):
                     )
                 )
 
+    @api.constrains("technician_id")
+    def _check_technician(self):
+        """The field's domain offers technicians only; this holds for every caller (API,
+        import, the board): an active internal user of the Technician group."""
+        group = self.env.ref(TECHNICIAN_GROUP)
+        # sudo: the technician's groups and state, whatever the writer may read of users.
+        technicians = self.technician_id.sudo()
+        valid = technicians.filtered_domain(
+            [("active", "=", True), ("share", "=", False), ("all_group_ids", "in", group.id)]
+        )
+        wrong = technicians - valid
+        if wrong:
+            raise ValidationError(self.env._("%(user)s is not an active field-service technician.", user=wrong[0].name))
+
     @api.constrains("signed_by", "signature")
     def _check_signer_name(self):
         """A signature names its signer: a blank name is refused, and so is a signature

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -292,6 +292,20 @@ class TestBoardPlanning(BoardCase):
         with self.assertRaisesRegex(UserError, "technician's lane"), self.cr.savepoint():
             order.with_user(self.dispatcher).fse_board_plan(accountant.id, s(MONDAY + timedelta(hours=9)))
         self.assertFalse(order.technician_id)
+
+    def test_only_technicians_are_assigned_whoever_writes(self):
+        """Outside the board too: the form's domain is not the rule, the constraint is."""
+        order = self._order(technician_id=False, scheduled_start=False, scheduled_end=False)
+        accountant = new_test_user(self.env, login="fse_board_acc3", groups="base.group_user")
+        portal = new_test_user(self.env, login="fse_board_portal", groups="base.group_portal")
+        former = new_test_user(self.env, login="fse_board_former", groups="field_service_erp.group_fse_technician")
+        former.active = False
+        for user in (accountant, portal, former):
+            with self.assertRaisesRegex(ValidationError, "not an active field-service technician"), self.cr.savepoint():
+                order.with_user(self.dispatcher).write({"technician_id": user.id})
+            self.assertFalse(order.technician_id)
+        order.with_user(self.dispatcher).write({"technician_id": self.tech.id})
+        self.assertEqual(order.technician_id, self.tech)
 
     def test_technician_cannot_plan(self):
         order = self._order(scheduled_start=MONDAY + timedelta(hours=8), scheduled_end=MONDAY + timedelta(hours=10))

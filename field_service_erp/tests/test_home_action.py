@@ -1,3 +1,6 @@
+import json
+import re
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -42,3 +45,23 @@ class TestHomeAction(HttpCase):
         no home action in his session."""
         new_test_user(self.env, login="home_accountant", groups="account.group_account_invoice")
         self.assertFalse(self._home_action("home_accountant"))
+
+    def test_links_to_a_page_keep_odoos_fallback(self):
+        """The web client falls back to the home action when a link names a page it cannot
+        restore (Odoo's own Inventory link /odoo/stock.quant?menu_id=...): there the session
+        carries no role page, so Odoo opens that menu's app as without our add-ons; the bare
+        /odoo still lands on the role's page."""
+        new_test_user(
+            self.env, login="home_manager_link", groups="field_service_erp.group_fse_manager,stock.group_stock_user"
+        )
+        overview = self.env.ref("field_service_erp.action_fse_report_overview")
+        menu = self.env.ref("stock.menu_action_inventory_tree")
+        self.authenticate("home_manager_link", "home_manager_link")
+        for url, expected in (
+            ("/odoo", overview.id),
+            (f"/odoo/stock.quant?menu_id={menu.id}", None),
+            (f"/odoo?menu_id={menu.id}", None),
+        ):
+            page = self.url_open(url).text
+            info = json.loads(re.search(r"odoo\.__session_info__ = (\{.*\});$", page, re.M).group(1))
+            self.assertEqual(info.get("home_action_id") or None, expected, url)

@@ -198,9 +198,11 @@ class TestOrderCronConcurrency(CronConcurrencyMixin, FseConcurrentCase):
                 [
                     {
                         "partner_id": customer.id,
-                        "technician_id": SUPERUSER_ID,
+                        "technician_id": env.ref("base.user_admin").id,
                         "labor_line_ids": [
-                            Command.create({"technician_id": SUPERUSER_ID, "hours": 2, "product_id": labor.id})
+                            Command.create(
+                                {"technician_id": env.ref("base.user_admin").id, "hours": 2, "product_id": labor.id}
+                            )
                         ],
                     }
                     for _i in range(5)

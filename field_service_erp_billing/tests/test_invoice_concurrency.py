@@ -14,8 +14,10 @@ def _done_order(env, customer, labor, **vals):
     order = env["fse.work.order"].create(
         {
             "partner_id": customer.id,
-            "technician_id": SUPERUSER_ID,
-            "labor_line_ids": [Command.create({"technician_id": SUPERUSER_ID, "hours": 2, "product_id": labor.id})],
+            "technician_id": env.ref("base.user_admin").id,
+            "labor_line_ids": [
+                Command.create({"technician_id": env.ref("base.user_admin").id, "hours": 2, "product_id": labor.id})
+            ],
             **vals,
         }
     )

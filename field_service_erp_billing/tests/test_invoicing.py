@@ -302,7 +302,6 @@ class TestInvoicing(FseBillingCommon):
                 {
                     "partner_id": self.customer.id,
                     "company_id": company_b.id,
-                    "technician_id": self.env.uid,
                 }
             )
         )
