@@ -12,7 +12,7 @@ from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import SUPERUSER_ID, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.service.model import retrying
