@@ -33,7 +33,9 @@ class TestTechnicianTour(HttpCase):
                 "part_line_ids": [Command.create({"product_id": filter_part.id, "quantity": 1})],
             }
         )
-        other = self.env["fse.work.order"].create({"partner_id": customer.id, "technician_id": self.env.ref("base.user_admin").id})
+        other = self.env["fse.work.order"].create(
+            {"partner_id": customer.id, "technician_id": self.env.ref("base.user_admin").id}
+        )
         action = self.env.ref("field_service_erp.action_fse_work_order_mine")
         self.start_tour(f"/odoo/action-{action.id}", "fse_technician_job", login="tour_tech")
         self.assertEqual(order.state, "done")
