@@ -18,7 +18,8 @@ class FseSkill(models.Model):
         "ir.model.fields.selection",
         "fse_skill_order_type_rel",
         string="Required For",
-        domain=[("field_id.model", "=", "fse.work.order"), ("field_id.name", "=", "order_type")],
+        # On the field's id: a path through ir.model.fields needs Settings' rights to search.
+        domain=lambda self: [("field_id", "=", self.env["ir.model.fields"]._get("fse.work.order", "order_type").id)],
         help="New work orders of these types require this skill.",
     )
     # Edited from the skill's side: who may set skills may not always write users.

@@ -444,6 +444,25 @@ class TestWorkingTimeSetup(FseCommon):
             electrical.with_user(self.dispatcher).write({"technician_ids": [Command.link(self.tech.id)]})
         self.assertFalse(electrical.technician_ids)
 
+    def test_skills_list_for_a_manager_without_settings_rights(self):
+        """Configuration > Skills reads "Required For" (order types are ir.model.fields.selection
+        records, Settings' data): a Field Service manager who is no administrator opens and edits it."""
+        manager = new_test_user(self.env, login="fse_skill_manager", groups="field_service_erp.group_fse_manager")
+        self.assertFalse(manager.has_group("base.group_erp_manager"))
+        Skill = self.env["fse.skill"].with_user(manager)
+        domain = Skill._fields["order_type_ids"]._description_domain(Skill.env)
+        types = self.env["ir.model.fields.selection"].with_user(manager).search(domain)
+        self.assertEqual(
+            sorted(types.mapped("value")), sorted(self.env["fse.work.order"]._fields["order_type"].get_values(self.env))
+        )
+        skill = Skill.create({"name": "Boilers (test)", "order_type_ids": [Command.set(types[:1].ids)]})
+        rows = Skill.web_search_read([("id", "=", skill.id)], {"order_type_ids": {"fields": {"display_name": {}}}})
+        self.assertEqual(rows["records"][0]["order_type_ids"][0]["display_name"], types[:1].name)
+        # Reading is all: the selection values stay Settings' to change.
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            types[:1].with_user(manager).write({"name": "Renamed"})
+        self.assertNotEqual(types[:1].name, "Renamed")
+
 
 @tagged("post_install", "-at_install")
 class TestBoardConcurrency(FseConcurrentCase):

@@ -94,6 +94,7 @@ export class FseDispatchBoard extends Component {
 
         // Not reactive on purpose: rebuilt as a whole per load, rendered through state.version.
         this.data = { lanes: [], teams: [], skills: [], companies: [] };
+        this.loadError = null; // the last load's refusal, shown on an empty board
         this.orders = [];
         this.queue = [];
         this.view = { scale: this.state.scale, lanes: [], header: [], width: 0, nameWidth: this.nameWidth };
@@ -150,6 +151,8 @@ export class FseDispatchBoard extends Component {
                 this.orm.call(MODEL, "fse_board_data", [range.start, range.stop, this.filters])
             );
         } catch (error) {
+            // Said where the lanes would be too: the notification fades, the empty board stays.
+            this.loadError = error instanceof RPCError ? error.data?.message || error.message : null;
             if (!this.drawnRange) {
                 this.drawnRange = range; // first load: draw an empty board rather than nothing
                 this.relayout();
@@ -157,6 +160,7 @@ export class FseDispatchBoard extends Component {
             this.notifyError(error);
             return;
         }
+        this.loadError = null;
         if (this.drawnRange?.start !== range.start || this.drawnRange?.scale !== range.scale) {
             this.scrollPending = true; // a new range: show its "now" (or its start) once drawn
         }
