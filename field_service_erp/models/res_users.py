@@ -117,7 +117,17 @@ class ResUsers(models.Model):
                 for user in technicians - have
             ]
         )
-        return True
+        skipped = len(self - technicians)
+        message = self.env._("%(count)s technician(s) now have working hours.", count=len(technicians - have))
+        if skipped:
+            message += " " + self.env._(
+                "%(count)s other user(s) skipped: not a technician of %(company)s.", count=skipped, company=company.name
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info"},
+        }
 
     @tools.ormcache("self.id")
     def _fse_hides_prices(self):

@@ -406,7 +406,11 @@ class TestWorkingTimeSetup(FseCommon):
         self.assertEqual(resource.calendar_id, self.env.company.resource_calendar_id)
         # Once only, and never for a user who is no technician.
         accountant = new_test_user(self.env, login="fse_board_acc2", groups="base.group_user")
-        (self.tech | accountant).with_user(self.dispatcher).action_fse_create_resource()
+        done = (self.tech | accountant).with_user(self.dispatcher).action_fse_create_resource()
+        self.assertEqual(
+            done["params"]["message"],
+            f"0 technician(s) now have working hours. 1 other user(s) skipped: not a technician of {self.env.company.name}.",
+        )
         self.assertEqual(
             self.env["resource.resource"].search_count([("user_id", "in", (self.tech | accountant).ids)]), 1
         )
