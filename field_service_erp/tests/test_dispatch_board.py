@@ -409,7 +409,8 @@ class TestWorkingTimeSetup(FseCommon):
         done = (self.tech | accountant).with_user(self.dispatcher).action_fse_create_resource()
         self.assertEqual(
             done["params"]["message"],
-            f"0 technician(s) now have working hours. 1 other user(s) skipped: not a technician of {self.env.company.name}.",
+            "0 technician(s) now have working hours. "
+            f"1 other user(s) skipped: not a technician of {self.env.company.name}.",
         )
         self.assertEqual(
             self.env["resource.resource"].search_count([("user_id", "in", (self.tech | accountant).ids)]), 1
