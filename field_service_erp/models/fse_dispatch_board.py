@@ -203,11 +203,9 @@ class FseDispatchBoard(models.AbstractModel):
         intervals of his working hours less time off, `leaves` [(start, end, reason)].
         His hours are those of his resource (Employees, or Configuration ‣ Technicians),
         else his company's; one batch per calendar, whatever the number of technicians."""
-        # sudo: working hours and time off of the technicians, read for planning only; the
-        # resource rules let each employee read his own time off, not a colleague's.
-        resources = (
-            self.env["resource.resource"].sudo().search([("user_id", "in", technicians.ids)], order="company_id, id")
-        )
+        # Working hours and time off of the technicians, read for planning only.
+        Resource = self.env["resource.resource"].sudo()  # sudo: employees read only their own time off
+        resources = Resource.search([("user_id", "in", technicians.ids)], order="company_id, id")
         resource_of = {}
         for resource in resources:
             technician = resource.user_id
@@ -215,8 +213,8 @@ class FseDispatchBoard(models.AbstractModel):
                 resource_of[technician] = resource
         by_calendar = defaultdict(list)
         for technician in technicians:
-            # sudo: as above, the company's default working hours of a technician without his own.
-            resource = resource_of.get(technician, self.env["resource.resource"].sudo())
+            resource = resource_of.get(technician, Resource)
+            # sudo: the company's default working hours, for a technician without his own.
             calendar = resource.calendar_id or technician.company_id.sudo().resource_calendar_id
             by_calendar[calendar].append((technician, resource))
         start_utc, end_utc = pytz.utc.localize(start), pytz.utc.localize(end)
@@ -356,11 +354,11 @@ class FseDispatchBoard(models.AbstractModel):
 
     @api.model
     def _busy_orders(self, technicians, low, high):
-        # sudo: a technician's other jobs count for overlaps even in a company or team the
-        # dispatcher cannot see; only their reference is shown.
+        # A technician's other jobs count for overlaps even in a company or team the dispatcher
+        # cannot see; only their reference is shown.
         return (
             self.env["fse.work.order"]
-            .sudo()
+            .sudo()  # sudo: see above, overlaps across companies and teams
             .search_fetch(
                 [
                     ("technician_id", "in", technicians.ids),

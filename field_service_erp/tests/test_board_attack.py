@@ -260,6 +260,7 @@ class TestBoardAttack(FseJson2Mixin, HttpCase):
         self.assertEqual(self._slot(self.order), before)
 
     def test_undo_does_not_move_closed_orders(self):
+        # sudo: the state is a system field; the test puts the order there directly.
         self.order.sudo().write({"state": "done"})
         before = self._slot(self.order)
         undo = {
@@ -336,6 +337,7 @@ class TestBoardAttack(FseJson2Mixin, HttpCase):
     def test_a_very_long_order_does_not_stall_the_board(self):
         """An order planned (in the form) over centuries: the board computes working time
         around the range it shows, not over the order's whole length."""
+        # sudo: plants an end the board itself refuses, to check the board still reads fast.
         self.order.sudo().write({"scheduled_end": datetime(2999, 12, 31)})
         spans = []
         original = FseDispatchBoard._availability
