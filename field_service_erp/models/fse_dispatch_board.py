@@ -281,76 +281,60 @@ class FseDispatchBoard(models.AbstractModel):
         result = {}
         for order, technician, start, end in slots:
             work, leaves = availability[technician]
-            found = []
-            overlapping = [
-                other
-                for other in busy[technician]
-                if other != order and other.scheduled_start < end and other.scheduled_end > start
+            found = [
+                self._conflict(code, message)
+                for code, message in self._slot_conflicts(order, technician, start, end, busy[technician], work, leaves)
             ]
-            # sudo: the companies he works for, some maybe not the dispatcher's; none is shown.
-            if order.company_id.id not in technician.sudo().company_ids.ids:
-                found.append(
-                    self._conflict(
-                        "company",
-                        self.env._(
-                            "%(technician)s does not work for %(company)s.",
-                            technician=technician.name,
-                            company=order.company_id.name,
-                        ),
-                    )
-                )
-            if overlapping:
-                found.append(
-                    self._conflict(
-                        "overlap",
-                        self.env._(
-                            "%(technician)s already has %(orders)s at that time.",
-                            technician=technician.name,
-                            orders=", ".join(other.name for other in overlapping[:3]),
-                        ),
-                    )
-                )
-            off = [leave for leave in leaves if leave[0] < end and leave[1] > start]
-            if off:
-                found.append(
-                    self._conflict(
-                        "time_off",
-                        self.env._("%(technician)s is off: %(reason)s.", technician=technician.name, reason=off[0][2]),
-                    )
-                )
-            elif not self._covered(start, end, work):
-                found.append(
-                    self._conflict(
-                        "outside_hours",
-                        self.env._("Outside the working hours of %(technician)s.", technician=technician.name),
-                    )
-                )
-            missing = order.skill_ids - technician.fse_skill_ids
-            if missing:
-                found.append(
-                    self._conflict(
-                        "skill",
-                        self.env._(
-                            "%(technician)s lacks the skill %(skills)s.",
-                            technician=technician.name,
-                            skills=", ".join(missing.mapped("display_name")),
-                        ),
-                    )
-                )
-            if order.team_id and technician not in order.team_id.member_ids:
-                found.append(
-                    self._conflict(
-                        "team",
-                        self.env._(
-                            "%(technician)s is not in the team %(team)s.",
-                            technician=technician.name,
-                            team=order.team_id.display_name,
-                        ),
-                    )
-                )
             if found:
                 result[order] = found
         return result
+
+    def _slot_conflicts(self, order, technician, start, end, busy, work, leaves):
+        """(code, message) of each rule the slot breaks, in the board's order (CONFLICT_BLOCKING).
+        `busy`: the technician's other orders around the slot; `work`, `leaves`: his time."""
+        name = technician.name
+        # sudo: the companies he works for, some maybe not the dispatcher's; none is shown.
+        if order.company_id.id not in technician.sudo().company_ids.ids:
+            yield (
+                "company",
+                self.env._(
+                    "%(technician)s does not work for %(company)s.", technician=name, company=order.company_id.name
+                ),
+            )
+        overlapping = [
+            other for other in busy if other != order and other.scheduled_start < end and other.scheduled_end > start
+        ]
+        if overlapping:
+            yield (
+                "overlap",
+                self.env._(
+                    "%(technician)s already has %(orders)s at that time.",
+                    technician=name,
+                    orders=", ".join(other.name for other in overlapping[:3]),
+                ),
+            )
+        off = [leave for leave in leaves if leave[0] < end and leave[1] > start]
+        if off:
+            yield "time_off", self.env._("%(technician)s is off: %(reason)s.", technician=name, reason=off[0][2])
+        elif not self._covered(start, end, work):
+            yield "outside_hours", self.env._("Outside the working hours of %(technician)s.", technician=name)
+        missing = order.skill_ids - technician.fse_skill_ids
+        if missing:
+            yield (
+                "skill",
+                self.env._(
+                    "%(technician)s lacks the skill %(skills)s.",
+                    technician=name,
+                    skills=", ".join(missing.mapped("display_name")),
+                ),
+            )
+        if order.team_id and technician not in order.team_id.member_ids:
+            yield (
+                "team",
+                self.env._(
+                    "%(technician)s is not in the team %(team)s.", technician=name, team=order.team_id.display_name
+                ),
+            )
 
     @api.model
     def _busy_orders(self, technicians, low, high):
