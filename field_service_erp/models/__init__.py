@@ -27,3 +27,4 @@ from . import fse_team
 from . import fse_skill
 from . import fse_dispatch_board
 from . import ir_http
+from . import fse_work_order_customer

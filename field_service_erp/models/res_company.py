@@ -64,3 +64,23 @@ class ResCompany(models.Model):
         for warehouse in warehouses:
             result.setdefault(warehouse.company_id, warehouse.lot_stock_id)
         return result
+
+    # The e-mails that keep the customer informed; an empty template switches one off.
+    fse_notify_planned_template_id = fields.Many2one(
+        "mail.template",
+        string="Visit Planned E-mail",
+        domain=[("model", "=", "fse.work.order")],
+        help="Sent when a visit is scheduled, with its time window. Empty: not sent.",
+    )
+    fse_notify_on_the_way_template_id = fields.Many2one(
+        "mail.template",
+        string="Technician on the Way E-mail",
+        domain=[("model", "=", "fse.work.order")],
+        help="Sent when the technician taps On My Way. Empty: not sent.",
+    )
+    fse_notify_done_template_id = fields.Many2one(
+        "mail.template",
+        string="Visit Done E-mail",
+        domain=[("model", "=", "fse.work.order")],
+        help="Sent when a visit is completed, with the signed service report and the rating links. Empty: not sent.",
+    )
