@@ -6,7 +6,7 @@
     "author": "Field Service ERP",
     "website": "https://github.com/field-service-erp/field-service-erp",
     "license": "LGPL-3",
-    "depends": ["stock_account", "mail", "web", "resource", "portal"],
+    "depends": ["stock_account", "mail", "web", "resource", "portal", "rating"],
     "data": [
         "security/fse_security.xml",
         "security/ir.model.access.csv",

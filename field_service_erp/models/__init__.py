@@ -28,3 +28,4 @@ from . import fse_skill
 from . import fse_dispatch_board
 from . import ir_http
 from . import fse_work_order_customer
+from . import fse_customer_notification

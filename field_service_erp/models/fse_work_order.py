@@ -36,7 +36,8 @@ LABOR_CONFIRMED = "fse_labor_confirmed"
 class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
+    # rating.mixin: the customer rates a done visit (see fse_work_order_customer.py).
+    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 

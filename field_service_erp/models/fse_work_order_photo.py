@@ -25,7 +25,10 @@ class FseWorkOrderPhoto(models.Model):
     order_id = fields.Many2one("fse.work.order", string="Work Order", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     # "before" sorts after "after" alphabetically: the order is "kind desc".
-    kind = fields.Selection([("before", "Before"), ("after", "After")], required=True, default="before")
+    # "customer": sent by the customer with a request on the portal.
+    kind = fields.Selection(
+        [("before", "Before"), ("after", "After"), ("customer", "From the Customer")], required=True, default="before"
+    )
     image = fields.Image(required=True, max_width=1920, max_height=1920, attachment=True)
     # The card's thumbnail, so that a phone does not download full photos to list them.
     image_256 = fields.Image(related="image", max_width=256, max_height=256, store=True, string="Thumbnail")

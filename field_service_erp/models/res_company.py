@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -56,6 +56,16 @@ class ResCompany(models.Model):
         help="Preventive visits due within this many days are created as work orders.",
     )
 
+    @api.model
+    def _fse_set_default_customer_emails(self):
+        """At install: every company sends the customer e-mails, with our templates."""
+        for field_name, xmlid in (
+            ("fse_notify_planned_template_id", "field_service_erp.mail_template_fse_visit_planned"),
+            ("fse_notify_on_the_way_template_id", "field_service_erp.mail_template_fse_on_the_way"),
+            ("fse_notify_done_template_id", "field_service_erp.mail_template_fse_visit_done"),
+        ):
+            self.search([(field_name, "=", False)]).write({field_name: self.env.ref(xmlid).id})
+
     def _fse_default_stock_locations(self):
         """{company: stock location of its first warehouse}, in one query."""
         result = {}
@@ -66,20 +76,30 @@ class ResCompany(models.Model):
         return result
 
     # The e-mails that keep the customer informed; an empty template switches one off.
+    fse_customer_desk_user_id = fields.Many2one(
+        "res.users",
+        string="Customer Requests Handled By",
+        domain=[("share", "=", False)],
+        help="Gets a to-do for each visit a customer requests or asks to move on the portal. "
+        "Empty: the contract's manager, else the first dispatcher of the company.",
+    )
     fse_notify_planned_template_id = fields.Many2one(
         "mail.template",
+        default=lambda self: self.env.ref("field_service_erp.mail_template_fse_visit_planned", raise_if_not_found=False),
         string="Visit Planned E-mail",
         domain=[("model", "=", "fse.work.order")],
         help="Sent when a visit is scheduled, with its time window. Empty: not sent.",
     )
     fse_notify_on_the_way_template_id = fields.Many2one(
         "mail.template",
+        default=lambda self: self.env.ref("field_service_erp.mail_template_fse_on_the_way", raise_if_not_found=False),
         string="Technician on the Way E-mail",
         domain=[("model", "=", "fse.work.order")],
         help="Sent when the technician taps On My Way. Empty: not sent.",
     )
     fse_notify_done_template_id = fields.Many2one(
         "mail.template",
+        default=lambda self: self.env.ref("field_service_erp.mail_template_fse_visit_done", raise_if_not_found=False),
         string="Visit Done E-mail",
         domain=[("model", "=", "fse.work.order")],
         help="Sent when a visit is completed, with the signed service report and the rating links. Empty: not sent.",

@@ -30,6 +30,7 @@ class FseReportUtilisation(models.Model):
         "first_time_fix_rate": ("first_time_fix_count", "corrective_count", 100.0),
         "avg_travel_hours": ("hours_travel", "travel_count", 1.0),
         "avg_response_hours": ("response_hours", "response_count", 1.0),
+        "satisfaction_rate": ("satisfied_count", "rated_count", 100.0),
     }
 
     date = fields.Date(readonly=True)
@@ -62,6 +63,10 @@ class FseReportUtilisation(models.Model):
     )
     response_hours = fields.Float(string="Response Hours (total)", digits=(16, 2), readonly=True)
     response_count = fields.Integer(string="Orders Started", readonly=True)
+    rated_count = fields.Integer(string="Visits Rated", readonly=True, help="Done orders the customer rated.")
+    satisfied_count = fields.Integer(
+        string="Happy Customers", readonly=True, help="Done orders the customer rated happy (the best of three)."
+    )
     utilisation = fields.Float(
         string="Utilisation %", aggregator="avg", digits=(16, 1), readonly=True, help="Logged / available hours."
     )
@@ -75,6 +80,13 @@ class FseReportUtilisation(models.Model):
         digits=(16, 2),
         readonly=True,
         help="From when the order was reported (Reported On) to its start, for started orders.",
+    )
+    satisfaction_rate = fields.Float(
+        string="Customer Satisfaction %",
+        aggregator="avg",
+        digits=(16, 1),
+        readonly=True,
+        help="Happy ratings among the rated visits (the customer's last rating of each done order).",
     )
 
     def _fse_extra_columns(self):
@@ -190,13 +202,14 @@ class FseReportUtilisation(models.Model):
                    'available' AS row_type,
                    av.hours AS hours_available, 0.0 AS hours_logged, 0.0 AS hours_travel, 0 AS travel_count,
                    0 AS corrective_count, 0 AS first_time_fix_count, 0.0 AS response_hours, 0 AS response_count,
+                   0 AS rated_count, 0 AS satisfied_count,
                    0.0 AS utilisation, 0.0 AS first_time_fix_rate, 0.0 AS avg_travel_hours,
-                   0.0 AS avg_response_hours %(other_cols)s
+                   0.0 AS avg_response_hours, 0.0 AS satisfaction_rate %(other_cols)s
               FROM available av
              UNION ALL
             SELECT 4 * ((off.user_id::bigint << 24) + (off.day - DATE '2000-01-01')),
                    off.day, off.company_id, off.user_id, off.team_id, NULL, NULL, NULL, NULL, 'time_off',
-                   -off.hours, 0.0, 0.0, 0, 0, 0, 0.0, 0, 0.0, 0.0, 0.0, 0.0 %(other_cols)s
+                   -off.hours, 0.0, 0.0, 0, 0, 0, 0.0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0 %(other_cols)s
               FROM time_off off
              UNION ALL
             SELECT 4 * l.id::bigint + 1, l.date, l.company_id, l.technician_id, wo.team_id,
@@ -204,7 +217,7 @@ class FseReportUtilisation(models.Model):
                    0.0, l.hours,
                    CASE WHEN l.labor_type = 'travel' THEN l.hours ELSE 0.0 END,
                    CASE WHEN l.labor_type = 'travel' THEN 1 ELSE 0 END,
-                   0, 0, 0.0, 0, 0.0, 0.0, 0.0, 0.0 %(labor_cols)s
+                   0, 0, 0.0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0 %(labor_cols)s
               FROM fse_work_order_labor l
               JOIN fse_work_order wo ON wo.id = l.order_id
              UNION ALL
@@ -219,7 +232,10 @@ class FseReportUtilisation(models.Model):
                         THEN GREATEST(0, EXTRACT(EPOCH FROM wo.date_started - wo.date_reported) / 3600.0)
                         ELSE 0.0 END,
                    CASE WHEN wo.date_started IS NOT NULL THEN 1 ELSE 0 END,
-                   0.0, 0.0, 0.0, 0.0 %(other_cols)s
+                   -- the customer's last rating of the visit (rating.mixin): 5 happy, 3 neutral, 1 unhappy
+                   CASE WHEN COALESCE(wo.rating_last_value, 0) > 0 THEN 1 ELSE 0 END,
+                   CASE WHEN COALESCE(wo.rating_last_value, 0) >= 4 THEN 1 ELSE 0 END,
+                   0.0, 0.0, 0.0, 0.0, 0.0 %(other_cols)s
               FROM fse_work_order wo
               LEFT JOIN corrective cor ON cor.id = wo.id
              WHERE wo.state = 'done' AND wo.date_done IS NOT NULL
