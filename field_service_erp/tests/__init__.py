@@ -21,3 +21,4 @@ from . import test_board_attack
 from . import test_photos
 from . import test_part_requests
 from . import test_part_pickers
+from . import test_customer_portal
