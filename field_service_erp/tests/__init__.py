@@ -22,3 +22,4 @@ from . import test_photos
 from . import test_part_requests
 from . import test_part_pickers
 from . import test_customer_portal
+from . import test_portal_tours

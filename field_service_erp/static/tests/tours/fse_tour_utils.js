@@ -86,3 +86,32 @@ export async function takePicture({ anchor }) {
     anchor.files = transfer.files;
     anchor.dispatchEvent(new Event("change", { bubbles: true }));
 }
+
+/**
+ * A portal page fits the screen: the page does not scroll sideways, and no table of it
+ * hides columns behind a sideways scroll.
+ */
+export function assertPortalFits() {
+    const page = document.scrollingElement;
+    if (page.scrollWidth > window.innerWidth) {
+        throw new Error(`the page scrolls sideways: ${page.scrollWidth}px wide in ${window.innerWidth}px`);
+    }
+    for (const el of document.querySelectorAll(".table-responsive")) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            throw new Error(`a table scrolls sideways: ${el.scrollWidth}px wide in ${el.clientWidth}px`);
+        }
+    }
+}
+
+/** Put a small PNG in the file input `selector`, as choosing a photo from the gallery does. */
+export async function choosePhoto(selector, filename = "leak.png") {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 8;
+    canvas.getContext("2d").fillRect(0, 0, 8, 8);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([blob], filename, { type: "image/png" }));
+    const input = document.querySelector(selector);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+}
