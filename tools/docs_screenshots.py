@@ -120,6 +120,33 @@ def find_id(url, sid, model, domain):
     return json.loads(urllib.request.urlopen(request).read())["result"][0]
 
 
+def portal_shots(browser, url, db, out):
+    """The customer's pages of docs/portal.md, as the demo customer Grace (St. Mary Hospital)."""
+    admin = session_id(url, db, "admin", "admin")
+    planned = find_id(url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "scheduled")])
+    done = find_id(url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "done")])
+    requested = find_id(url, admin, "fse.work.order", [("portal_requested", "=", True)])
+    machine = find_id(url, admin, "fse.installation", [("name", "=", "Compressor XR-200 #04")])
+    contract = find_id(url, admin, "fse.contract", [("partner_id.name", "=", "St. Mary Hospital")])
+    sid = session_id(url, db, "customer", "customer")
+    browser.call("Network.setCookie", name="session_id", value=sid, url=url)
+    pages = [
+        ("portal-home", "/my", DESKTOP),
+        ("portal-visits", "/my/work_orders", DESKTOP),
+        ("portal-visit-planned", f"/my/work_orders/{planned}", DESKTOP),
+        ("portal-visit-requested", f"/my/work_orders/{requested}", DESKTOP),
+        ("portal-visit-done", f"/my/work_orders/{done}", DESKTOP),
+        ("portal-machine", f"/my/installations/{machine}", DESKTOP),
+        ("portal-request", "/my/request", DESKTOP),
+        ("portal-contract", f"/my/contracts/{contract}", DESKTOP),
+        ("portal-phone-visits", "/my/work_orders", PHONE),
+        ("portal-phone-visit-planned", f"/my/work_orders/{planned}", PHONE),
+        ("portal-phone-machine", f"/my/installations/{machine}", PHONE),
+    ]
+    for name, path, size in pages:
+        browser.shot(f"{url}{path}", os.path.join(out, f"{name}.png"), size, wait=3)
+
+
 def technician_shots(browser, url, db, out):
     """The phone screens of docs/technician-guide.md, as the demo technician Tom."""
     sid = session_id(url, db, "tech", "tech")
@@ -320,6 +347,8 @@ def main():
             browser.shot(f"{args.url}{path}", os.path.join(args.out, name), size)
         if args.only in "phone-":
             technician_shots(browser, args.url, args.db, args.out)
+        if args.only in "portal-":
+            portal_shots(browser, args.url, args.db, args.out)
         if args.only in "contract-order-sla":
             contract_shots(browser, args.url, args.db, args.out)
         if args.only in "invoice-covered-form-pdf":

@@ -10,7 +10,7 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime, html2plaintext, plaintext2html
+from odoo.tools import format_datetime, format_time, html2plaintext, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
 from .fse_work_order import DISPATCHER_GROUP, TECHNICIAN_GROUP
@@ -328,16 +328,19 @@ class FseWorkOrder(models.Model):
         return True
 
     def _fse_window_text(self):
-        """The planned window in the reader's time zone: "12/08/2026 09:00 - 11:00"."""
+        """The planned window in the reader's time zone and language: "12/8/26, 9:00 AM - 11:00 AM"."""
         self.ensure_one()
         if not self.scheduled_start:
             return ""
         start = format_datetime(self.env, self.scheduled_start, dt_format="short")
         if not self.scheduled_end:
             return start
-        same_day = self.scheduled_end.date() == self.scheduled_start.date()
-        end = format_datetime(self.env, self.scheduled_end, dt_format="HH:mm" if same_day else "short")
-        return f"{start} - {end}"
+        local_start, local_end = (
+            fields.Datetime.context_timestamp(self, moment) for moment in (self.scheduled_start, self.scheduled_end)
+        )
+        if local_start.date() == local_end.date():
+            return f"{start} - {format_time(self.env, local_end.time(), time_format='short')}"
+        return f"{start} - {format_datetime(self.env, self.scheduled_end, dt_format='short')}"
 
     def _fse_technician_first_name(self):
         """What the customer is told of the technician: their first name."""
@@ -358,7 +361,12 @@ class FseWorkOrder(models.Model):
         }
         fmt = lambda value: format_datetime(self.env, value, dt_format="short") if value else ""  # noqa: E731
         return [
-            ("requested", self.env._("Requested"), fmt(self.date_reported), reached["requested"]),
+            (
+                "requested",
+                self.env._("Requested") if self.portal_requested else self.env._("Reported"),
+                fmt(self.date_reported),
+                reached["requested"],
+            ),
             ("planned", self.env._("Planned"), self._fse_window_text(), reached["planned"]),
             ("on_the_way", self.env._("Technician on the way"), fmt(self.on_the_way_date), reached["on_the_way"]),
             ("in_progress", self.env._("In progress"), fmt(self.date_started), reached["in_progress"]),
