@@ -20,6 +20,7 @@
         "views/res_config_settings_views.xml",
         "views/fse_report_views.xml",
         "views/fse_billing_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/fse_billing_demo.xml",

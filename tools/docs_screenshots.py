@@ -123,8 +123,12 @@ def find_id(url, sid, model, domain):
 def portal_shots(browser, url, db, out):
     """The customer's pages of docs/portal.md, as the demo customer Grace (St. Mary Hospital)."""
     admin = session_id(url, db, "admin", "admin")
-    planned = find_id(url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "scheduled")])
-    done = find_id(url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "done")])
+    planned = find_id(
+        url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "scheduled")]
+    )
+    done = find_id(
+        url, admin, "fse.work.order", [("partner_id.name", "=", "St. Mary Hospital"), ("state", "=", "done")]
+    )
     requested = find_id(url, admin, "fse.work.order", [("portal_requested", "=", True)])
     machine = find_id(url, admin, "fse.installation", [("name", "=", "Compressor XR-200 #04")])
     contract = find_id(url, admin, "fse.contract", [("partner_id.name", "=", "St. Mary Hospital")])

@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -34,7 +35,11 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         cls.other_machine = cls.env["fse.installation"].create({"partner_id": cls.other.id, "name": "Their Press"})
         cls.other_contact = cls.env["res.partner"].create({"name": "Their Boss", "parent_id": cls.other.id})
         cls.other_user = new_test_user(
-            cls.env, login="fse_other", password="fse_other_pw", groups="base.group_portal", partner_id=cls.other_contact.id
+            cls.env,
+            login="fse_other",
+            password="fse_other_pw",
+            groups="base.group_portal",
+            partner_id=cls.other_contact.id,
         )
         cls.company.fse_customer_desk_user_id = cls.dispatcher
 
@@ -64,7 +69,9 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         return self._post("/my/request", values, files=files)
 
     def _requests(self):
-        return self.env["fse.work.order"].search([("portal_requested", "=", True), ("partner_id", "=", self.customer.id)])
+        return self.env["fse.work.order"].search(
+            [("portal_requested", "=", True), ("partner_id", "=", self.customer.id)]
+        )
 
     def _send_queued_emails(self):
         self.env["fse.customer.notification"].search([])._send()
@@ -103,8 +110,10 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         self.assertIn(order.name, response.headers["Location"] + order.name)
         # The dispatcher's queue and to-do.
         now = fields.Datetime.now()
-        board = self.env["fse.work.order"].with_user(self.dispatcher).fse_board_data(
-            fields.Datetime.to_string(now), fields.Datetime.to_string(now + timedelta(days=1))
+        board = (
+            self.env["fse.work.order"]
+            .with_user(self.dispatcher)
+            .fse_board_data(fields.Datetime.to_string(now), fields.Datetime.to_string(now + timedelta(days=1)))
         )
         self.assertIn(order.id, [card["id"] for card in board["queue"]])
         self.assertEqual(order.activity_ids.user_id, self.dispatcher)
@@ -115,9 +124,15 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
 
     def test_request_starts_the_sla_clock_of_a_covered_machine(self):
         contract = self.env["fse.contract"].create(
-            {"partner_id": self.customer.id, "date_start": fields.Date.today() - timedelta(days=30), "sla_response_hours": 4}
+            {
+                "partner_id": self.customer.id,
+                "date_start": fields.Date.today() - timedelta(days=30),
+                "sla_response_hours": 4,
+            }
         )
-        self.env["fse.contract.installation"].create({"contract_id": contract.id, "installation_id": self.installation.id})
+        self.env["fse.contract.installation"].create(
+            {"contract_id": contract.id, "installation_id": self.installation.id}
+        )
         contract.action_confirm()
         self._login()
         self._request()
@@ -150,7 +165,10 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
             ({"installation_id": "1 OR 1=1", "request_key": "k4"}, "not a valid reference"),
             ({"urgency": "9", "request_key": "k5"}, "urgency"),
             ({"window_date_1": "2001-01-01", "request_key": "k6"}, "from today"),
-            ({"files": [("photos", ("evil.svg", b"<svg onload='x'/>", "image/svg+xml"))], "request_key": "k7"}, "not a photo"),
+            (
+                {"files": [("photos", ("evil.svg", b"<svg onload='x'/>", "image/svg+xml"))], "request_key": "k7"},
+                "not a photo",
+            ),
             ({"files": [("photos", ("p.png", PNG, "image/png"))] * 6, "request_key": "k8"}, "at most 5"),
         ]
         for data, message in cases:
@@ -197,7 +215,12 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         self._login()
         response = self.make_jsonrpc_request(
             "/mail/thread/messages",
-            {"thread_model": "fse.work.order", "thread_id": order.id, "limit": 30, "token": order._portal_ensure_token()},
+            {
+                "thread_model": "fse.work.order",
+                "thread_id": order.id,
+                "limit": 30,
+                "token": order._portal_ensure_token(),
+            },
         )
         bodies = " ".join(str(m.get("body")) for m in response["data"]["mail.message"])
         self.assertIn("See you on Monday", bodies)
@@ -300,7 +323,9 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         self.assertTrue(order.on_the_way_date)
         self._json2_call(keys[self.tech], "fse.work.order", "action_on_my_way", ids=order.ids)  # tapped twice
         queued = self.env["fse.customer.notification"].search([("order_id", "=", order.id)])
-        self.assertEqual(queued.mapped("template_field"), ["fse_notify_planned_template_id", "fse_notify_on_the_way_template_id"])
+        self.assertEqual(
+            queued.mapped("template_field"), ["fse_notify_planned_template_id", "fse_notify_on_the_way_template_id"]
+        )
         # Not on a draft, and not by the customer.
         draft = self._order()
         status, _body = self._json2_call(keys[self.tech], "fse.work.order", "action_on_my_way", ids=draft.ids)
@@ -338,10 +363,15 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         self.assertFalse(order.message_ids.filtered(lambda m: m.message_type == "comment"))
 
     def test_rolled_back_change_sends_nothing(self):
-        order = self._order(scheduled_start=False, scheduled_end=False)
-        with self.assertRaises(Exception), self.env.cr.savepoint():
-            order.action_schedule()  # no dates: refused
-        self.assertFalse(self.env["fse.customer.notification"].search([("order_id", "=", order.id)]))
+        order = self._scheduled()
+        Queue = self.env["fse.customer.notification"]
+        before = Queue.search_count([])
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            order.with_user(self.tech).action_on_my_way()
+            self.assertEqual(Queue.search_count([]), before + 1)
+            raise UserError(self.env._("the request failed after the tap"))
+        self.assertEqual(Queue.search_count([]), before)
+        self.assertFalse(order.on_the_way_date)
 
     # ------------------------------------------------------------------ rating
     def test_rate_a_done_visit(self):
@@ -355,7 +385,9 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         form = self.url_open(url)
         self.assertEqual(form.status_code, 200)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-        self.url_open(f"/rate/{token}/submit_feedback", data={"rate": 5, "feedback": "Quick and clean", "csrf_token": csrf})
+        self.url_open(
+            f"/rate/{token}/submit_feedback", data={"rate": 5, "feedback": "Quick and clean", "csrf_token": csrf}
+        )
         self.assertEqual(order.rating_last_value, 5)
         rating = order.rating_ids.filtered("consumed")
         self.assertEqual(rating.partner_id, self.customer, "a back-office order: the customer rates it")
@@ -383,7 +415,9 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         contract = self.env["fse.contract"].create(
             {"partner_id": self.customer.id, "title": "Full care", "sla_response_hours": 4}
         )
-        self.env["fse.contract.installation"].create({"contract_id": contract.id, "installation_id": self.installation.id})
+        self.env["fse.contract.installation"].create(
+            {"contract_id": contract.id, "installation_id": self.installation.id}
+        )
         contract.action_confirm()
         self._login()
         machine = self.url_open(f"/my/installations/{self.installation.id}").text

@@ -20,7 +20,11 @@ class PortalTourCase(HttpCase):
         cls.customer = cls.env["res.partner"].create({"name": "Tour Brewery", "is_company": True})
         contact = cls.env["res.partner"].create({"name": "Tour Buyer", "parent_id": cls.customer.id})
         cls.portal_user = new_test_user(
-            cls.env, login="tour_customer", password="tour_customer_pw", groups="base.group_portal", partner_id=contact.id
+            cls.env,
+            login="tour_customer",
+            password="tour_customer_pw",
+            groups="base.group_portal",
+            partner_id=contact.id,
         )
         cls.line = cls.env["fse.installation"].create({"partner_id": cls.customer.id, "name": "Tour Bottling Line"})
         chiller = cls.env["fse.installation"].create({"partner_id": cls.customer.id, "name": "Tour Chiller"})

@@ -514,3 +514,14 @@ class FseContract(models.Model):
             cron_xmlid="field_service_erp_billing.ir_cron_fse_contract_invoices",
         )
         return invoices or self.env["account.move"]
+
+    # ------------------------------------------------------------------ portal
+    def _fse_portal_fee_invoices(self):
+        """The posted fee invoices of this contract, newest first, for its page on the customer's
+        portal (the contract was found with the customer's rights, so these are theirs)."""
+        self.ensure_one()
+        # sudo: the periods are the back office's bookkeeping, which portal users do not read.
+        invoices = self.env["fse.contract.period"].sudo().search([("contract_id", "=", self.id)]).invoice_id
+        return invoices.filtered(lambda inv: inv.state == "posted" and inv.move_type == "out_invoice").sorted(
+            lambda inv: (inv.invoice_date or inv.date, inv.id), reverse=True
+        )
