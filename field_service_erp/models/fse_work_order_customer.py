@@ -425,6 +425,15 @@ class FseWorkOrder(models.Model):
         return f"{self.get_base_url()}/rate/{token}/{value}"
 
     # ------------------------------------------------------------------ hooks of the lifecycle
+    def _fse_fields_editable_when_locked(self):
+        """A done visit can still be rated, and a reopened one forgets its way and confirmation."""
+        return super()._fse_fields_editable_when_locked() | {
+            "on_the_way_date",
+            "customer_confirmed_date",
+            "rating_ids",
+            "rating_last_value",
+        }
+
     def action_schedule(self):
         planned = self.filtered(lambda o: o.state == "draft")
         res = super().action_schedule()
@@ -434,7 +443,9 @@ class FseWorkOrder(models.Model):
     def _fse_before_reopen_or_cancel(self):
         res = super()._fse_before_reopen_or_cancel()
         # A reopened visit is planned anew: it is neither on its way nor confirmed any more.
-        self.sudo().write({"on_the_way_date": False, "customer_confirmed_date": False})
+        self.filtered(lambda o: o.on_the_way_date or o.customer_confirmed_date).sudo().write(
+            {"on_the_way_date": False, "customer_confirmed_date": False}
+        )
         return res
 
     def _fse_after_complete(self):

@@ -196,6 +196,7 @@ class TestWorkOrderPhotos(FsePhotoCommon):
 
     def test_portal_and_other_users_cannot_read_photos(self):
         order = self._order()
+        order.action_schedule()  # the customer sees a planned order, not a back-office draft
         self._photo(order, caption="Customer's plant room")
         portal = new_test_user(self.env, login="fse_photo_portal", groups="base.group_portal")
         portal.partner_id.parent_id = self.customer

@@ -85,6 +85,8 @@ class TestApiSecurity(FseCommon, HttpCase):
         self.assertEqual(self.order.state, "in_progress")
 
     def test_portal_sees_no_internal_cost(self):
+        # The customer sees a planned order (a back-office draft is not shown to them at all).
+        self.order.action_schedule()
         self.authenticate("fse_api_portal", "fse_api_portal_pw")
         result, error, _message = self._call("fse.work.order", "read", [self.order.ids, ["name"]])
         self.assertIsNone(error)
