@@ -372,7 +372,8 @@ class FseWorkOrderEstimateLine(models.Model):
     part_line_id = fields.Many2one("fse.work.order.part", string="Planned Part", ondelete="set null")
     quantity = fields.Float(digits="Product Unit")
     uom_id = fields.Many2one("uom.uom", string="Unit")
-    price_unit = fields.Monetary(string="Unit Price")
+    # Technicians read no price (fse_price_policy); the amounts the customer pays they do.
+    price_unit = fields.Monetary(string="Unit Price", groups="field_service_erp.group_fse_dispatcher")
     coverage_percent = fields.Float(string="Covered %")
     coverage_kind = fields.Selection(COVERAGE_KINDS, string="Coverage")
     coverage_reason = fields.Char(string="Covered By")
