@@ -11,9 +11,12 @@
         "security/ir.model.access.csv",
         "security/fse_billing_rules.xml",
         "security/fse_report_rules.xml",
+        "security/fse_estimate_rules.xml",
         "data/ir_cron_data.xml",
+        "data/fse_estimate_data.xml",
         "data/mail_activity_type_data.xml",
         "views/fse_billing_rule_views.xml",
+        "views/fse_work_order_estimate_views.xml",
         "views/fse_work_order_views.xml",
         "views/fse_contract_views.xml",
         "views/account_move_views.xml",
@@ -25,4 +28,9 @@
     "demo": [
         "demo/fse_billing_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "field_service_erp_billing/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -8,6 +8,7 @@ from . import account_move_line
 from . import ir_actions_report
 from . import fse_work_order_labor
 from . import fse_work_order_part
+from . import fse_work_order_estimate
 from . import fse_work_order
 from . import fse_contract
 from . import fse_contract_line

@@ -17,6 +17,7 @@ FSE_BILLING_LINK_FIELDS = (
     "fse_contract_id",
     "fse_contract_line_id",
     "fse_contract_period_id",
+    "fse_estimate_id",
     "fse_coverage_kind",
     "fse_coverage_reason",
     "fse_coverage_date",
@@ -39,6 +40,7 @@ class AccountMoveLine(models.Model):
             ("callout", "Call-out"),
             ("contract_fee", "Contract Fee"),
             ("contract_adjustment", "Contract Correction"),
+            ("estimate", "Estimate Adjustment"),
         ],
         string="Bills",
         copy=False,
@@ -48,6 +50,10 @@ class AccountMoveLine(models.Model):
     fse_installation_id = fields.Many2one("fse.installation", string="Machine", copy=False)
     fse_labor_id = fields.Many2one("fse.work.order.labor", index="btree_not_null", copy=False, ondelete="set null")
     fse_part_id = fields.Many2one("fse.work.order.part", index="btree_not_null", copy=False, ondelete="set null")
+    # The accepted estimate whose fixed price or cap this line applies (an adjustment, no source).
+    fse_estimate_id = fields.Many2one(
+        "fse.work.order.estimate", string="Estimate", index="btree_not_null", copy=False, ondelete="set null"
+    )
     # Contracts: the contract the line bills under, the fee and period it bills, and what its
     # coverage consumed of the contract's allowances (included hours or visits, yearly cap).
     fse_contract_id = fields.Many2one("fse.contract", string="Contract", index="btree_not_null", copy=False)

@@ -9,12 +9,14 @@ they run, each a method below in that same order:
   4. rules        the billing rule's rates (weekend, after hours), each leaving its note
   5. coverage     warranty or contract: one method (`_fse_coverage`) on the service date
   6. allowances   the contract's included hours or visits and yearly cap, usage read once
+  6b. estimates   an accepted estimate fixes or caps what its order bills (one adjustment line)
   7. grouping     one invoice per customer and currency, or one per order
   8. values       invoice and invoice line values (`_fse_prepare_*` hooks)
   9. create       one account.move.create for the batch, one batch of notes
 
 Work orders call it (their Create Invoices button, the scheduled job, Invoice on Completion);
-contract fees go through its last stage (`_fse_create_invoices`). Every invoice line links
+contract fees go through its last stage (`_fse_create_invoices`); estimates price the planned
+work through stages 2 to 6 (`_fse_price_estimate`). Every invoice line links
 to what it bills by a typed key (`fse_source_kind` and a foreign key), and the database
 refuses a second active line for the same key (see account_move_line.py)."""
 
@@ -25,7 +27,7 @@ from typing import Any
 
 import pytz
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_date
@@ -50,7 +52,7 @@ class BillItem:
     """One thing an order bills, carried through the stages; each stage fills its fields."""
 
     order: Any
-    kind: str  # fse_source_kind: "labor", "part" or "callout"
+    kind: str  # fse_source_kind: "labor", "part", "callout" or "estimate" (an adjustment)
     source: Any  # the labor line, the part line, or the order (call-out)
     product: Any
     uom: Any
@@ -95,15 +97,30 @@ class FseBillingEngine(models.AbstractModel):
 
     @api.model
     def _fse_price(self, orders, exclude_billed=False):
-        """Stages 1 to 6: the priced and covered items of these orders (oldest work first)."""
+        """Stages 1 to 6b: the priced and covered items of these orders (oldest work first),
+        with the adjustments of their accepted estimates."""
         rules = self.env["fse.billing.rule"]._fse_rules_for(orders)
         items = self._fse_collect_sources(orders, rules, exclude_billed)
+        self._fse_price_items(items, rules)
+        return self._fse_apply_estimates(items, exclude_billed)
+
+    @api.model
+    def _fse_price_items(self, items, rules):
+        """Stages 2 to 6 on items of any origin (done work, or an estimate's planned work)."""
         self._fse_apply_quantities(items, rules)
         self._fse_apply_prices(items)
         self._fse_apply_rates(items, rules)
         self._fse_apply_coverage(items)
         self._fse_apply_allowances(items)
         return items
+
+    @api.model
+    def _fse_price_estimate(self, order):
+        """The items an estimate of `order` shows: its planned billable parts, its estimated
+        hours of work (the company's labor product) and its billing rule's call-out, priced
+        and covered by stages 2 to 6 as the invoice of the same work would be."""
+        rules = self.env["fse.billing.rule"]._fse_rules_for(order)
+        return self._fse_price_items(self._fse_estimate_sources(order, rules[order]), rules)
 
     @api.model
     def _fse_billable_keys(self, order, rule):
@@ -186,6 +203,50 @@ class FseBillingEngine(models.AbstractModel):
             items += [item for item in order_items if item.key not in billed]
         return items
 
+    @api.model
+    def _fse_estimate_sources(self, order, rule):
+        """Stage 1 of an estimate: what `order` plans to bill. The estimated hours are a labor
+        line that is not saved (a new record on the order, on its planned start), so that the
+        billing rule's rounding, minimum and rates and the coverage apply to it as to the time
+        the technician will record."""
+        items = []
+        product = order.company_id.fse_labor_product_id
+        if order.billable and order.duration_estimate > 0:
+            if not product:
+                raise UserError(
+                    self.env._(
+                        "Work order %s: set the labor product in the Field Service settings to estimate its hours.",
+                        order.name,
+                    )
+                )
+            start = order.scheduled_start
+            labor = self.env["fse.work.order.labor"].new(
+                {
+                    "order_id": order.id,
+                    "technician_id": order.technician_id.id or self.env.uid,
+                    "product_id": product.id,
+                    "hours": order.duration_estimate,
+                    "labor_type": "work",
+                    "date": fields.Date.context_today(self, start) if start else fields.Date.context_today(self),
+                    "date_start": start,
+                    "name": self.env._("Estimated work"),
+                }
+            )
+            items.append(
+                BillItem(order, "labor", labor, product, product.uom_id, order.duration_estimate, "labor", labor.name)
+            )
+        if order.billable:
+            items += [
+                BillItem(
+                    order, "part", line, line.product_id, line.product_uom_id, line.quantity, "parts", line.note or ""
+                )
+                for line in order.part_line_ids.filtered("billable")
+            ]
+        if rule.callout_product_id and items:
+            callout = rule.callout_product_id
+            items.insert(0, BillItem(order, "callout", order, callout, callout.uom_id, 1.0, "callout"))
+        return items
+
     # ------------------------------------------------------------------ 2. quantities
     @api.model
     def _fse_apply_quantities(self, items, rules):
@@ -248,7 +309,8 @@ class FseBillingEngine(models.AbstractModel):
         work started (the technician's time zone)."""
         for item in items:
             order, rule = item.order, rules[item.order]
-            if item.kind == "labor":
+            # No billing rule: no rates (an empty rule reads 0.0 for each multiplier).
+            if item.kind == "labor" and rule:
                 line = item.source
                 tz = pytz.timezone(order.technician_id.tz or self.env.user.tz or "UTC")
                 local = pytz.utc.localize(line.date_start).astimezone(tz) if line.date_start else None
@@ -391,6 +453,67 @@ class FseBillingEngine(models.AbstractModel):
             used += amount
             usage.append((day, 0.0, amount))
 
+    # ------------------------------------------------------------------ 6b. estimates
+    @api.model
+    def _fse_apply_estimates(self, items, exclude_billed=False):
+        """The orders' accepted estimates: with a fixed price the order bills exactly the
+        estimate's amount to pay, with time and materials up to the estimate at most that.
+        What the items bill is left as it is (the customer sees what was done, at its price);
+        one adjustment line per order, right after its items, brings the order's total to the
+        estimate, counting what earlier invoices of the order billed (`exclude_billed`).
+        The estimates and the amounts billed are read once for the batch."""
+        if not items:
+            return items
+        orders = self.env["fse.work.order"].union(*(item.order for item in items))
+        estimates = self.env["fse.work.order.estimate"]._fse_accepted_for(orders)
+        if not estimates:
+            return items
+        billed = defaultdict(float)
+        if exclude_billed:
+            # sudo: what earlier invoices billed is accounting data; the dispatcher invoicing
+            # (or the job) only reads their totals per order.
+            groups = (
+                self.env["account.move.line"]
+                .sudo()
+                ._read_group(
+                    [("fse_work_order_id", "in", estimates.order_id.ids), ("fse_billing_active", "=", True)],
+                    ["fse_work_order_id"],
+                    ["price_subtotal:sum"],
+                )
+            )
+            billed.update(dict(groups))
+        result, last_of_order = [], {}
+        for item in items:
+            result.append(item)
+            last_of_order[item.order] = len(result)
+        for order, position in sorted(last_of_order.items(), key=lambda pair: -pair[1]):
+            estimate = estimates.filtered(lambda e, o=order: e.order_id == o)
+            if not estimate:
+                continue
+            currency = order._fse_invoice_currency()
+            own = [item for item in result if item.order == order]
+            net = sum(currency.round(i.quantity * i.price_unit * (1 - i.discount / 100)) for i in own)
+            adjustment = estimate._fse_invoice_adjustment(billed[order], net, currency)
+            if adjustment:
+                result.insert(position, self._fse_estimate_item(estimate, adjustment))
+        return result
+
+    @api.model
+    def _fse_estimate_item(self, estimate, amount):
+        """The adjustment line of an accepted estimate, on the company's labor product."""
+        product = estimate.order_id.company_id.fse_labor_product_id
+        if not product:
+            raise UserError(
+                self.env._(
+                    "Work order %s: set the labor product in the Field Service settings to invoice its estimate.",
+                    estimate.order_id.name,
+                )
+            )
+        item = BillItem(estimate.order_id, "estimate", estimate, product, product.uom_id, 1.0, "estimate")
+        item.label = estimate._fse_invoice_label()
+        item.price_unit = amount
+        return item
+
     @api.model
     def _fse_check_income_accounts(self, items):
         """Every product billed has an income account for its order's company (read once per
@@ -449,7 +572,10 @@ class FseBillingEngine(models.AbstractModel):
         """One invoice line: every rule applied is spelled out in its label, and it links to
         what it bills by its typed key."""
         order, (kind, percent, reason) = item.order, item.coverage
-        lines = [item.product.display_name + (f" - {item.label}" if item.label else "")]
+        if item.kind == "estimate":
+            lines = [item.label]  # it says what it is: the estimate's fixed price or cap
+        else:
+            lines = [item.product.display_name + (f" - {item.label}" if item.label else "")]
         lines.append(order.name + (f" - {order.installation_id.display_name}" if order.installation_id else ""))
         if item.notes:
             lines.append(", ".join(item.notes))
@@ -473,6 +599,8 @@ class FseBillingEngine(models.AbstractModel):
             vals["fse_labor_id"] = item.source.id
         elif item.kind == "part":
             vals["fse_part_id"] = item.source.id
+        elif item.kind == "estimate":
+            vals["fse_estimate_id"] = item.source.id
         if order.analytic_distribution:
             vals["analytic_distribution"] = order.analytic_distribution
         if order.contract_id:

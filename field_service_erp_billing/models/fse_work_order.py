@@ -3,6 +3,10 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .fse_work_order_estimate import CUSTOMER_STATES
+
+TECHNICIAN_GROUP = "field_service_erp.group_fse_technician"
+
 # The order's billing decisions, which the back office may review on a done order until it is invoiced.
 ORDER_BILLING_FIELDS = {"billable", "billing_approved", "customer_ref", "invoice_partner_id", "analytic_distribution"}
 
@@ -52,6 +56,28 @@ class FseWorkOrder(models.Model):
         readonly=True,
         index="btree_not_null",
         help="Completed with Invoice on Completion: the scheduled job creates the draft invoice shortly.",
+    )
+    estimate_ids = fields.One2many("fse.work.order.estimate", "order_id", string="Estimates", readonly=True)
+    fse_estimate_id = fields.Many2one(
+        "fse.work.order.estimate",
+        string="Estimate",
+        compute="_compute_fse_estimate_id",
+        store=True,
+        index="btree_not_null",
+        help="The order's latest estimate that is not cancelled.",
+    )
+    fse_estimate_state = fields.Selection(related="fse_estimate_id.state", string="Estimate Status")
+    fse_estimate_mode = fields.Selection(related="fse_estimate_id.mode", readonly=False, string="Estimate Invoicing")
+    fse_estimate_line_ids = fields.One2many(related="fse_estimate_id.line_ids", string="Estimate Lines")
+    fse_estimate_currency_id = fields.Many2one(related="fse_estimate_id.currency_id", string="Estimate Currency")
+    fse_estimate_untaxed = fields.Monetary(
+        related="fse_estimate_id.amount_untaxed", currency_field="fse_estimate_currency_id", string="Estimated Work"
+    )
+    fse_estimate_covered = fields.Monetary(
+        related="fse_estimate_id.amount_covered", currency_field="fse_estimate_currency_id", string="Covered"
+    )
+    fse_estimate_total = fields.Monetary(
+        related="fse_estimate_id.amount_total", currency_field="fse_estimate_currency_id", string="To Pay"
     )
     amount_to_invoice = fields.Monetary(
         compute="_compute_amount_to_invoice",
@@ -317,3 +343,45 @@ class FseWorkOrder(models.Model):
     @api.depends("billable")
     def _compute_no_labor(self):
         return super()._compute_no_labor()
+
+    # ------------------------------------------------------------------ estimates
+    # (the estimate itself, its answers and what it does to the invoice: fse_work_order_estimate.py)
+    @api.depends("estimate_ids.state")
+    def _compute_fse_estimate_id(self):
+        for order in self:
+            estimates = order.estimate_ids.filtered(lambda e: e.state != "cancelled").sorted("id", reverse=True)
+            order.fse_estimate_id = estimates[:1]
+
+    @api.depends("estimate_ids.state")
+    def _compute_portal_visible(self):
+        return super()._compute_portal_visible()
+
+    def _fse_portal_visible(self):
+        """An order whose estimate was sent to the customer is theirs to see, even a draft."""
+        return super()._fse_portal_visible() or (
+            not self.internal_only and any(e.state in CUSTOMER_STATES for e in self.estimate_ids)
+        )
+
+    def action_fse_prepare_estimate(self):
+        """Button: price the planned parts and hours as a new estimate (the engine's prices and
+        coverage); one waiting for the customer's answer is superseded. The back office, or the
+        technician on their own open order."""
+        self._fse_check_action_rights(TECHNICIAN_GROUP)
+        closed = self.filtered(lambda o: o.state in ("done", "cancel"))
+        if closed:
+            raise UserError(self.env._("Work order %s is closed: estimate the work before it is done.", closed[0].name))
+        self._fse_lock()
+        self.env["fse.work.order.estimate"]._fse_prepare(self)
+        return True
+
+    def action_fse_send_estimate(self):
+        self.ensure_one()
+        if not self.fse_estimate_id:
+            raise UserError(self.env._("Prepare an estimate of work order %s first.", self.name))
+        return self.fse_estimate_id.action_send()
+
+    def action_fse_customer_accepts(self):
+        self.ensure_one()
+        if not self.fse_estimate_id:
+            raise UserError(self.env._("Prepare an estimate of work order %s first.", self.name))
+        return self.fse_estimate_id.action_fse_customer_accepts()

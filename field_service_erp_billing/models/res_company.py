@@ -20,6 +20,14 @@ class ResCompany(models.Model):
         help="Completed work orders must be approved by the back office before they can be invoiced.",
     )
 
+    fse_notify_estimate_template_id = fields.Many2one(
+        "mail.template",
+        string="Estimate to Approve E-mail",
+        domain=[("model", "=", "fse.work.order")],
+        help="Sent with an estimate to the customer, with the link to accept or decline it on the portal. "
+        "Empty: not sent.",
+    )
+
     fse_contract_analytic_plan_id = fields.Many2one(
         "account.analytic.plan",
         string="Contract Analytic Plan",

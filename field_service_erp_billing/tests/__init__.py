@@ -15,3 +15,4 @@ from . import test_invoice_pdf
 from . import test_labor_once
 from . import test_billing_engine
 from . import test_portal_contract
+from . import test_estimates

@@ -1,0 +1,1 @@
+from . import fse_work_order_estimate_accept
