@@ -214,13 +214,17 @@ class FsePortal(CustomerPortal):
         )
         if not contract:
             return request.redirect("/my/contracts")
-        orders = request.env["fse.work.order"].search([("contract_id", "=", contract.id)], order="date_reported desc")
+        Order = request.env["fse.work.order"]
+        # The open visits, and only the latest done ones: a contract's history grows with the years.
+        planned = [("contract_id", "=", contract.id), ("state", "in", ("draft", "scheduled", "in_progress"))]
+        done = [("contract_id", "=", contract.id), ("state", "=", "done")]
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "contract": contract.sudo(),
-                "orders_done": orders.filtered(lambda o: o.state == "done").sudo(),
-                "orders_planned": orders.filtered(lambda o: o.state in ("draft", "scheduled", "in_progress")).sudo(),
+                "orders_done": Order.search(done, order="date_done desc, id desc", limit=self._items_per_page).sudo(),
+                "orders_done_count": Order.search_count(done),
+                "orders_planned": Order.search(planned, order="date_reported desc").sudo(),
                 "page_name": "fse_contract",
             }
         )
