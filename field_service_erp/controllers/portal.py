@@ -216,7 +216,7 @@ class FsePortal(CustomerPortal):
         if not contract:
             return request.redirect("/my/contracts")
         Order = request.env["fse.work.order"]
-        # The open visits, and only the latest done ones: a contract's history grows with the years.
+        # The next open visits and the latest done ones: a contract's history grows with the years.
         planned = [("contract_id", "=", contract.id), ("state", "in", ("draft", "scheduled", "in_progress"))]
         done = [("contract_id", "=", contract.id), ("state", "=", "done")]
         coverage = contract.sudo().coverage_ids
@@ -232,7 +232,11 @@ class FsePortal(CustomerPortal):
                 },
                 "orders_done": Order.search(done, order="date_done desc, id desc", limit=self._items_per_page).sudo(),
                 "orders_done_count": Order.search_count(done),
-                "orders_planned": Order.search(planned, order="date_reported desc").sudo(),
+                # The next ones (those asked for and not planned yet last).
+                "orders_planned": Order.search(
+                    planned, order="scheduled_start, date_reported desc, id desc", limit=self._items_per_page
+                ).sudo(),
+                "orders_planned_count": Order.search_count(planned),
                 "page_name": "fse_contract",
             }
         )
