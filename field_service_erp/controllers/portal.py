@@ -202,8 +202,12 @@ class FsePortal(CustomerPortal):
     def portal_my_contracts(self, page=1, **kw):
         Contract = request.env["fse.contract"]
         domain = [("state", "in", ("running", "expired"))]
-        pager = portal_pager(url="/my/contracts", total=Contract.search_count(domain), page=page, step=self._items_per_page)
-        contracts = Contract.search(domain, order="date_start desc, id desc", limit=self._items_per_page, offset=pager["offset"])
+        pager = portal_pager(
+            url="/my/contracts", total=Contract.search_count(domain), page=page, step=self._items_per_page
+        )
+        contracts = Contract.search(
+            domain, order="date_start desc, id desc", limit=self._items_per_page, offset=pager["offset"]
+        )
         values = self._prepare_portal_layout_values()
         values.update({"contracts": contracts.sudo(), "pager": pager, "page_name": "fse_contracts"})
         return request.render("field_service_erp.portal_my_contracts", values)
@@ -241,4 +245,3 @@ class FsePortal(CustomerPortal):
             }
         )
         return request.render("field_service_erp.portal_contract_page", values)
-

@@ -37,7 +37,14 @@ class FseWorkOrder(models.Model):
     _name = "fse.work.order"
     _description = "Field Service Work Order"
     # rating.mixin: the customer rates a done visit (see fse_work_order_customer.py).
-    _inherit = ["portal.mixin", "rating.mixin", "mail.thread", "mail.activity.mixin", "fse.write.policy", "fse.row.lock"]
+    _inherit = [
+        "portal.mixin",
+        "rating.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "fse.write.policy",
+        "fse.row.lock",
+    ]
     _order = "priority desc, scheduled_start, id desc"
     _check_company_auto = True
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime, html2plaintext, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -58,7 +58,6 @@ class FseWorkOrder(models.Model):
         help="When the customer would like the visit, as they gave it with their request.",
     )
     internal_only = fields.Boolean(
-        string="Internal Only",
         copy=False,
         help="Never shown to the customer on the portal (a workshop job, a follow-up kept in the team).",
     )
@@ -162,7 +161,9 @@ class FseWorkOrder(models.Model):
             site = installation.site_partner_id
         elif values.get("site_id"):
             # sudo: portal users read no other contacts; the site must be one of the customer's own.
-            site = site.sudo().search([("id", "=", self._fse_form_id(values["site_id"])), ("id", "child_of", customer.id)])
+            site = site.sudo().search(
+                [("id", "=", self._fse_form_id(values["site_id"])), ("id", "child_of", customer.id)]
+            )
             if not site:
                 raise ValidationError(self.env._("This site is not one of yours."))
         else:
@@ -247,9 +248,7 @@ class FseWorkOrder(models.Model):
         )
         if count >= limit:
             raise UserError(
-                self.env._(
-                    "You have sent %s requests in the last hour. Please call us if the matter is urgent.", count
-                )
+                self.env._("You have sent %s requests in the last hour. Please call us if the matter is urgent.", count)
             )
 
     def _fse_after_customer_request(self, partner, photos):
@@ -281,7 +280,9 @@ class FseWorkOrder(models.Model):
                 order="id",
                 limit=1,
             )
-        self.activity_schedule("mail.mail_activity_data_todo", summary=summary, note=plaintext2html(note), user_id=user.id)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=plaintext2html(note), user_id=user.id
+        )
 
     # ------------------------------------------------------------------ following a planned visit
     def _fse_check_customer_answer(self):
@@ -300,7 +301,9 @@ class FseWorkOrder(models.Model):
             return False
         self.write({"customer_confirmed_date": fields.Datetime.now()})
         self.message_post(
-            body=self.env._("%(name)s confirmed the visit planned on %(when)s.", name=partner.name, when=self._fse_window_text()),
+            body=self.env._(
+                "%(name)s confirmed the visit planned on %(when)s.", name=partner.name, when=self._fse_window_text()
+            ),
             author_id=partner.id,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
@@ -315,7 +318,9 @@ class FseWorkOrder(models.Model):
         if not reason:
             raise ValidationError(self.env._("Tell us when the visit would suit you better."))
         if len(reason) > REQUEST_MAX_DESCRIPTION:
-            raise ValidationError(self.env._("The message is too long (at most %s characters).", REQUEST_MAX_DESCRIPTION))
+            raise ValidationError(
+                self.env._("The message is too long (at most %s characters).", REQUEST_MAX_DESCRIPTION)
+            )
         self._fse_lock()
         self.write({"customer_confirmed_date": False})
         self.message_post(
@@ -372,9 +377,11 @@ class FseWorkOrder(models.Model):
 
     def _fse_portal_parts_replaced(self):
         """The parts fitted on the customer's machine by these done visits, newest first."""
-        return self.filtered(lambda o: o.state == "done").part_line_ids.filtered(
-            lambda line: line.quantity > 0
-        ).sorted(lambda line: (line.order_id.date_done, line.id), reverse=True)
+        return (
+            self.filtered(lambda o: o.state == "done")
+            .part_line_ids.filtered(lambda line: line.quantity > 0)
+            .sorted(lambda line: (line.order_id.date_done, line.id), reverse=True)
+        )
 
     # ------------------------------------------------------------------ the technician's side
     def action_on_my_way(self):
@@ -422,11 +429,12 @@ class FseWorkOrder(models.Model):
         return res
 
     def _fse_before_reopen_or_cancel(self):
-        super()._fse_before_reopen_or_cancel()
+        res = super()._fse_before_reopen_or_cancel()
         # A reopened visit is planned anew: it is neither on its way nor confirmed any more.
         self.sudo().write({"on_the_way_date": False, "customer_confirmed_date": False})
+        return res
 
     def _fse_after_complete(self):
-        super()._fse_after_complete()
+        res = super()._fse_after_complete()
         self._fse_notify_customer("fse_notify_done_template_id")
-
+        return res

@@ -85,7 +85,9 @@ class ResCompany(models.Model):
     )
     fse_notify_planned_template_id = fields.Many2one(
         "mail.template",
-        default=lambda self: self.env.ref("field_service_erp.mail_template_fse_visit_planned", raise_if_not_found=False),
+        default=lambda self: self.env.ref(
+            "field_service_erp.mail_template_fse_visit_planned", raise_if_not_found=False
+        ),
         string="Visit Planned E-mail",
         domain=[("model", "=", "fse.work.order")],
         help="Sent when a visit is scheduled, with its time window. Empty: not sent.",

@@ -12,7 +12,9 @@ class ResConfigSettings(models.TransientModel):
     fse_signature_type_ids = fields.Many2many(related="company_id.fse_signature_type_ids", readonly=False)
     fse_photo_type_ids = fields.Many2many(related="company_id.fse_photo_type_ids", readonly=False)
     fse_customer_desk_user_id = fields.Many2one(related="company_id.fse_customer_desk_user_id", readonly=False)
-    fse_notify_planned_template_id = fields.Many2one(related="company_id.fse_notify_planned_template_id", readonly=False)
+    fse_notify_planned_template_id = fields.Many2one(
+        related="company_id.fse_notify_planned_template_id", readonly=False
+    )
     fse_notify_on_the_way_template_id = fields.Many2one(
         related="company_id.fse_notify_on_the_way_template_id", readonly=False
     )
