@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (query counts and timings), each on its own database that this script
-# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting|board
+# creates once and reuses:  tools/bench.sh parts|invoicing|contracts|reporting|board|portal
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 fse_setup requirements-test.txt
 
@@ -39,8 +39,17 @@ case "${1:-}" in
         # Then the board's drawing in headless Chromium, against a server on this port.
         RENDER_PORT="${FSE_BENCH_PORT:-8479}"
         ;;
+    portal)
+        DB="${FSE_BENCH_DB:-fse_bench_portal}"
+        MODULES="field_service_erp_billing"
+        # Volume data (once per database; it commits), then the pages through HTTP against a
+        # server that the script starts on this port.
+        PRE_SCRIPT="$FSE_ROOT/tools/benchmarks/gen_portal_data.py"
+        HTTP_SCRIPT="$FSE_ROOT/tools/benchmarks/bench_portal.py"
+        HTTP_PORT="${FSE_BENCH_PORT:-8489}"
+        ;;
     *)
-        fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting|board"
+        fse_die "usage: tools/bench.sh parts|invoicing|job|contracts|reporting|board|portal"
         ;;
 esac
 if ! psql -d "$DB" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${MODULES%%,*}' AND state = 'installed'" 2>/dev/null | grep -q 1; then
@@ -54,7 +63,12 @@ fi
 if [ -n "${PRE_SCRIPT:-}" ]; then
     python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$PRE_SCRIPT"
 fi
-python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"
+if [ -n "${SCRIPT:-}" ]; then
+    python -m odoo shell -c "$ODOO_RC" -d "$DB" --log-level=warn < "$SCRIPT"
+fi
+if [ -n "${HTTP_SCRIPT:-}" ]; then
+    python "$HTTP_SCRIPT" --config "$ODOO_RC" --db "$DB" --port "$HTTP_PORT"
+fi
 if [ -n "${RENDER_PORT:-}" ]; then
     python -m odoo -c "$ODOO_RC" -d "$DB" --http-port="$RENDER_PORT" --log-level=warn &
     server=$!

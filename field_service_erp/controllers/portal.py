@@ -3,6 +3,7 @@ import uuid
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
+from odoo.tools import format_date
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -218,13 +219,28 @@ class FsePortal(CustomerPortal):
         )
         if not contract:
             return request.redirect("/my/contracts")
-        orders = request.env["fse.work.order"].search([("contract_id", "=", contract.id)], order="date_reported desc")
+        Order = request.env["fse.work.order"]
+        # The next open visits and the latest done ones: a contract's history grows with the years.
+        planned = [("contract_id", "=", contract.id), ("state", "in", ("draft", "scheduled", "in_progress"))]
+        done = [("contract_id", "=", contract.id), ("state", "=", "done")]
+        coverage = contract.sudo().coverage_ids
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "contract": contract.sudo(),
-                "orders_done": orders.filtered(lambda o: o.state == "done").sudo(),
-                "orders_planned": orders.filtered(lambda o: o.state in ("draft", "scheduled", "in_progress")).sudo(),
+                # The coverage dates, formatted once each: a contract may cover a thousand
+                # machines, mostly from the same day (a date's t-field per row doubled the page's time).
+                "coverage_dates": {
+                    day: format_date(request.env, day)
+                    for day in {*coverage.mapped("date_from"), *coverage.mapped("date_to")}
+                },
+                "orders_done": Order.search(done, order="date_done desc, id desc", limit=self._items_per_page).sudo(),
+                "orders_done_count": Order.search_count(done),
+                # The next ones (those asked for and not planned yet last).
+                "orders_planned": Order.search(
+                    planned, order="scheduled_start, date_reported desc, id desc", limit=self._items_per_page
+                ).sudo(),
+                "orders_planned_count": Order.search_count(planned),
                 "page_name": "fse_contract",
             }
         )

@@ -378,6 +378,11 @@ class FseWorkOrder(models.Model):
             ("done", self.env._("Done"), fmt(self.date_done), reached["done"]),
         ]
 
+    @api.model
+    def _fse_portal_type_labels(self):
+        """{order type: its label in the reader's language}, read once for a list of visits."""
+        return dict(self._fields["order_type"]._description_selection(self.env))
+
     def _fse_portal_parts_replaced(self):
         """The parts fitted on the customer's machine by these done visits, newest first."""
         return (
