@@ -132,6 +132,17 @@ def portal_shots(browser, url, db, out):
     requested = find_id(url, admin, "fse.work.order", [("portal_requested", "=", True)])
     machine = find_id(url, admin, "fse.installation", [("name", "=", "Compressor XR-200 #04")])
     contract = find_id(url, admin, "fse.contract", [("partner_id.name", "=", "St. Mary Hospital")])
+    estimate = find_id(url, admin, "fse.work.order", [("estimate_ids.state", "=", "sent")])
+    # The back office's side of the estimate, as the dispatcher.
+    dispatcher = session_id(url, db, "dispatcher", "dispatcher")
+    browser.call("Network.setCookie", name="session_id", value=dispatcher, url=url)
+    browser.shot(
+        f"{url}/odoo/fse.work.order/{estimate}",
+        os.path.join(out, "estimate-back-office.png"),
+        DESKTOP,
+        wait=15,  # the first page of the web client also loads its assets
+        clicks=(".o_notebook .nav-link::Estimate",),
+    )
     sid = session_id(url, db, "customer", "customer")
     browser.call("Network.setCookie", name="session_id", value=sid, url=url)
     pages = [
@@ -143,6 +154,8 @@ def portal_shots(browser, url, db, out):
         ("portal-machine", f"/my/installations/{machine}", DESKTOP),
         ("portal-request", "/my/request", DESKTOP),
         ("portal-contract", f"/my/contracts/{contract}", DESKTOP),
+        ("portal-estimate", f"/my/work_orders/{estimate}#fse_portal_order_estimate", DESKTOP),
+        ("portal-phone-estimate", f"/my/work_orders/{estimate}#fse_portal_order_estimate", PHONE),
         ("portal-phone-visits", "/my/work_orders", PHONE),
         ("portal-phone-visit-planned", f"/my/work_orders/{planned}", PHONE),
         ("portal-phone-machine", f"/my/installations/{machine}", PHONE),
