@@ -220,7 +220,11 @@ class TestEstimatePortal(EstimateCase, FseJson2Mixin, HttpCase):
     def test_draft_order_with_sent_estimate_is_shown_and_accepted(self):
         self.assertEqual(self.order.state, "draft")
         self.assertTrue(self.order.portal_visible)
-        # The "estimate to approve" e-mail, with the portal link and its access token.
+        # The "estimate to approve" e-mail (queued, then sent by its cron), with the portal link
+        # and its access token.
+        queued = self.env["fse.customer.notification"].search([("order_id", "=", self.order.id)])
+        self.assertEqual(queued.template_field, "fse_notify_estimate_template_id")
+        queued._send()
         mail = self.order.message_ids.filtered(lambda m: m.subject and "to approve" in m.subject)
         self.assertEqual(len(mail), 1)
         self.assertIn(f"access_token={self.order.access_token}", mail.body)
