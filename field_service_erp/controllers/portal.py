@@ -169,8 +169,7 @@ class FsePortal(CustomerPortal):
                 "page_name": "fse_request",
                 # The customer's machines (their rights) and sites (their own company's addresses).
                 "installations": request.env["fse.installation"].search([("state", "=", "active")]).sudo(),
-                # sudo: a portal user reads no addresses but their own; these are their company's.
-                "sites": request.env["res.partner"].sudo().search([("id", "child_of", partner.id)], order="name"),
+                "sites": request.env["fse.work.order"]._fse_customer_sites(partner),
                 "request_values": request_values,
                 "error": error,
             }

@@ -10,7 +10,7 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime, format_time, html2plaintext, plaintext2html
+from odoo.tools import format_date, format_datetime, format_time, html2plaintext, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
 from .fse_work_order import DISPATCHER_GROUP, TECHNICIAN_GROUP
@@ -160,10 +160,8 @@ class FseWorkOrder(models.Model):
                 raise ValidationError(self.env._("This machine is not one of yours."))
             site = installation.site_partner_id
         elif values.get("site_id"):
-            # sudo: portal users read no other contacts; the site must be one of the customer's own.
-            site = site.sudo().search(
-                [("id", "=", self._fse_form_id(values["site_id"])), ("id", "child_of", customer.id)]
-            )
+            site_id = self._fse_form_id(values["site_id"])
+            site = self._fse_customer_sites(customer).filtered(lambda p: p.id == site_id)
             if not site:
                 raise ValidationError(self.env._("This site is not one of yours."))
         else:
@@ -182,6 +180,20 @@ class FseWorkOrder(models.Model):
             "request_key": key,
             "preferred_windows": self._fse_format_windows(values.get("windows") or []),
         }
+
+    @api.model
+    def _fse_customer_sites(self, customer):
+        """Where the customer may ask us to come: the company's own address and its delivery
+        and other addresses (not its contact persons)."""
+        # sudo: portal users read no addresses but their own; these are their company's.
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [("id", "child_of", customer.id), "|", ("id", "=", customer.id), ("type", "in", ("delivery", "other"))],
+                order="name",
+            )
+        )
 
     @api.model
     def _fse_form_id(self, value):
@@ -212,7 +224,7 @@ class FseWorkOrder(models.Model):
                 "afternoon": self.env._("afternoon (12:00-17:00)"),
                 "any": self.env._("any time"),
             }[slot]
-            lines.append(f"{fields.Date.to_string(date)}, {slot_label}")
+            lines.append(f"{format_date(self.env, date)}, {slot_label}")
         return "\n".join(lines) or False
 
     @api.model
@@ -347,6 +359,10 @@ class FseWorkOrder(models.Model):
             return f"{start} - {format_time(self.env, local_end.time(), time_format='short')}"
         return f"{start} - {format_datetime(self.env, self.scheduled_end, dt_format='short')}"
 
+    def _fse_portal_datetime(self, value):
+        """A moment as the portal shows it: short, in the reader's time zone and language."""
+        return format_datetime(self.env, value, dt_format="short") if value else ""
+
     def _fse_technician_first_name(self):
         """What the customer is told of the technician: their first name."""
         self.ensure_one()
@@ -364,7 +380,7 @@ class FseWorkOrder(models.Model):
             "in_progress": self.state in ("in_progress", "done"),
             "done": self.state == "done",
         }
-        fmt = lambda value: format_datetime(self.env, value, dt_format="short") if value else ""  # noqa: E731
+        fmt = self._fse_portal_datetime
         return [
             (
                 "requested",

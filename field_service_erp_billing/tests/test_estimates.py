@@ -371,3 +371,15 @@ class TestEstimatePortalPhoneTour(TestEstimatePortalTour):
     browser_size = "390x844"
     touch_enabled = True
     tour = "fse_estimate_portal_approve_phone"
+
+
+@tagged("post_install", "-at_install")
+class TestEstimateBackOfficeTour(EstimateCase, HttpCase):
+    """The dispatcher's work order form with an estimate opens and shows it."""
+
+    def test_dispatcher_reads_the_estimate_tab(self):
+        self.dispatcher.password = "fse_dispatcher_pw"
+        order = self._planned_order()
+        estimate = self._sent_estimate(order)
+        self.start_tour(f"/odoo/fse.work.order/{order.id}", "fse_estimate_back_office", login="fse_dispatcher")
+        self.assertEqual(estimate.state, "sent")
