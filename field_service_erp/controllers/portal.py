@@ -46,6 +46,7 @@ class FsePortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "orders": orders.sudo(),
                 "pager": pager,
                 "page_name": "fse_work_orders",
@@ -130,6 +131,7 @@ class FsePortal(CustomerPortal):
         )
         installations = Installation.search(domain, limit=self._items_per_page, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
+        # sudo: found with the customer's rights; shown with serials and products they cannot read
         values.update({"installations": installations.sudo(), "pager": pager, "page_name": "fse_installations"})
         return request.render("field_service_erp.portal_my_installations", values)
 
@@ -143,8 +145,11 @@ class FsePortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "installation": installation.sudo(),
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "orders": orders.sudo(),
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "parts": orders.sudo()._fse_portal_parts_replaced(),
                 "page_name": "fse_installation",
                 "request_values": self._fse_request_defaults(installation_id=installation.id),
@@ -194,6 +199,7 @@ class FsePortal(CustomerPortal):
             request.env.cr.rollback()
             form = {k: post.get(k) for k in post if k != "csrf_token"}
             return self._fse_render_request_form(form, error=error.args[0])
+        # sudo: the customer's new order, to build its portal link
         return request.redirect(order.sudo().get_portal_url(query_string="&message=requested"))
 
     # ------------------------------------------------------------------ contracts
@@ -208,6 +214,7 @@ class FsePortal(CustomerPortal):
             domain, order="date_start desc, id desc", limit=self._items_per_page, offset=pager["offset"]
         )
         values = self._prepare_portal_layout_values()
+        # sudo: found with the customer's rights; shown with serials and products they cannot read
         values.update({"contracts": contracts.sudo(), "pager": pager, "page_name": "fse_contracts"})
         return request.render("field_service_erp.portal_my_contracts", values)
 
@@ -222,10 +229,12 @@ class FsePortal(CustomerPortal):
         # The next open visits and the latest done ones: a contract's history grows with the years.
         planned = [("contract_id", "=", contract.id), ("state", "in", ("draft", "scheduled", "in_progress"))]
         done = [("contract_id", "=", contract.id), ("state", "=", "done")]
+        # sudo: found with the customer's rights; shown with serials and products they cannot read
         coverage = contract.sudo().coverage_ids
         values = self._prepare_portal_layout_values()
         values.update(
             {
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "contract": contract.sudo(),
                 # The coverage dates, formatted once each: a contract may cover a thousand
                 # machines, mostly from the same day (a date's t-field per row doubled the page's time).
@@ -233,11 +242,15 @@ class FsePortal(CustomerPortal):
                     day: format_date(request.env, day)
                     for day in {*coverage.mapped("date_from"), *coverage.mapped("date_to")}
                 },
+                # sudo: found with the customer's rights; shown with serials and products they cannot read
                 "orders_done": Order.search(done, order="date_done desc, id desc", limit=self._items_per_page).sudo(),
                 "orders_done_count": Order.search_count(done),
                 # The next ones (those asked for and not planned yet last).
                 "orders_planned": Order.search(
-                    planned, order="scheduled_start, date_reported desc, id desc", limit=self._items_per_page
+                    planned,
+                    order="scheduled_start, date_reported desc, id desc",
+                    limit=self._items_per_page,
+                    # sudo: found with the customer's rights; shown with serials and products they cannot read
                 ).sudo(),
                 "orders_planned_count": Order.search_count(planned),
                 "page_name": "fse_contract",

@@ -188,6 +188,7 @@ class FseWorkOrder(models.Model):
         # sudo: portal users read no addresses but their own; these are their company's.
         return (
             self.env["res.partner"]
+            # sudo: the customer's company addresses, which portal users cannot read
             .sudo()
             .search(
                 [("id", "child_of", customer.id), "|", ("id", "=", customer.id), ("type", "in", ("delivery", "other"))],

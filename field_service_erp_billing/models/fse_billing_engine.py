@@ -474,6 +474,7 @@ class FseBillingEngine(models.AbstractModel):
             # (or the job) only reads their totals per order.
             groups = (
                 self.env["account.move.line"]
+                # sudo: totals of earlier invoices of the order, read for the engine only
                 .sudo()
                 ._read_group(
                     [("fse_work_order_id", "in", estimates.order_id.ids), ("fse_billing_active", "=", True)],

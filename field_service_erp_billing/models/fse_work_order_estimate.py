@@ -126,6 +126,7 @@ class FseWorkOrderEstimate(models.Model):
         # preparing the estimate on site has had their rights on the orders checked.
         engine = self.env["fse.billing.engine"].sudo()
         vals_list = []
+        # sudo: the orders' prices and costs, the caller's rights on them being checked
         for order in orders.sudo():
             items = engine._fse_price_estimate(order)
             if not items:
