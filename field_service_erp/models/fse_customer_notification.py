@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 SEND_BATCH = 50
 
@@ -32,18 +33,37 @@ class FseCustomerNotification(models.Model):
 
     def _send(self):
         """Post each e-mail in its order's chatter (the back office sees what the customer was
-        told), then forget it."""
+        told), then forget it. An e-mail that cannot be made (a template an administrator
+        broke, a report that fails to print) does not hold up the others: its order's chatter
+        says which e-mail was not sent and why."""
         for note in self:
-            order = note.order_id
-            company = order.company_id
-            template = company[note.template_field] if note.template_field in company._fields else False
-            if template:
-                recipient = order.request_partner_id or order.partner_id
-                order.with_context(lang=recipient.lang).message_post_with_source(
-                    template,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    partner_ids=recipient.ids,
-                    author_id=company.partner_id.id,
+            try:
+                with self.env.cr.savepoint():
+                    note._send_one()
+            except UserError as error:
+                field = note.order_id.company_id._fields.get(note.template_field)
+                note.order_id.message_post(
+                    body=self.env._(
+                        "The customer e-mail '%(email)s' could not be sent: %(error)s",
+                        email=field._description_string(self.env) if field else note.template_field,
+                        error=error.args[0],
+                    ),
+                    subtype_xmlid="mail.mt_note",
                 )
         self.unlink()
+
+    def _send_one(self):
+        self.ensure_one()
+        order = self.order_id
+        company = order.company_id
+        template = company[self.template_field] if self.template_field in company._fields else False
+        if not template:
+            return
+        recipient = order.request_partner_id or order.partner_id
+        order.with_context(lang=recipient.lang).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=recipient.ids,
+            author_id=company.partner_id.id,
+        )

@@ -362,6 +362,25 @@ class TestCustomerPortal(FseJson2Mixin, FseCommon, HttpCase):
         self._send_queued_emails()
         self.assertFalse(order.message_ids.filtered(lambda m: m.message_type == "comment"))
 
+    def test_a_broken_template_does_not_hold_up_the_other_emails(self):
+        first = self._scheduled()
+        second = self._scheduled()
+        Order = type(self.env["fse.work.order"])
+        post = Order.message_post_with_source
+
+        def post_or_fail(orders, *args, **kwargs):
+            if orders == first:  # as a template an administrator broke would
+                raise UserError(orders.env._("Failed to render the subject"))
+            return post(orders, *args, **kwargs)
+
+        with patch.object(Order, "message_post_with_source", post_or_fail):
+            self._send_queued_emails()
+        self.assertFalse(self.env["fse.customer.notification"].search([]))
+        self.assertTrue(second.message_ids.filtered(lambda m: m.subject and "is planned" in m.subject))
+        note = first.message_ids.filtered(lambda m: "could not be sent" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Failed to render the subject", note.body)
+
     def test_rolled_back_change_sends_nothing(self):
         order = self._scheduled()
         Queue = self.env["fse.customer.notification"]
